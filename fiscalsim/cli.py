@@ -1,0 +1,128 @@
+"""Command-line interface: ``fiscalsim population | validate``.
+
+User errors (bad scenario, missing file, bad option) print one clear message to standard error
+and exit with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import platform
+import sys
+import time
+from pathlib import Path
+
+import click
+import numpy as np
+
+from fiscalsim import __version__
+from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
+
+log = logging.getLogger("fiscalsim")
+
+
+def user_errors(func):
+    """Turn user-caused errors into a one-line message and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ScenarioError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except OSError as exc:
+            click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(__version__, prog_name="fiscalsim")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress details.")
+def main(verbose: bool) -> None:
+    """fiscalsim — local-government fiscal stress simulator."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+
+
+def _scenario_path(scenario: str | None) -> Path:
+    return Path(scenario) if scenario else bundled_scenario()
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
+@user_errors
+def validate(scenarios: tuple[str, ...]) -> None:
+    """Check scenario files (the bundled Hegang baseline if none is given)."""
+    for path in scenarios or (str(bundled_scenario()),):
+        sc = load_scenario(path)
+        click.echo(f"ok: {path} ({sc.name}, {sc.years[0]}-{sc.years[-1]}, {sc.demography.n_units} units)")
+
+
+@main.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Monte Carlo paths (default: the scenario's).")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's, else fresh entropy).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/population", show_default=True,
+              help="Results folder (replaced atomically).")
+@click.option("--year", "target_year", type=int, help="Year compared with the base year in the pyramid.")
+@click.option("--chunk-paths", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Paths per chunk (bounds memory; results do not depend on it).")
+@user_errors
+def population(scenario: str | None, n_paths: int | None, seed: int | None, out_dir: str,
+               target_year: int | None, chunk_paths: int) -> None:
+    """Project the population of SCENARIO (default: bundled Hegang baseline).
+
+    Writes population_quantiles.csv (tidy quantiles by year, unit and indicator), a pyramid PNG
+    and manifest.json to the results folder.
+    """
+    from fiscalsim.report.files import atomic_directory, write_json
+    from fiscalsim.report.population import CITY, pyramid_chart, quantile_table
+    from fiscalsim.simulate.population import run_population
+    from fiscalsim.simulate.seeding import root_entropy
+
+    started = time.perf_counter()
+    sc = load_scenario(_scenario_path(scenario))
+    n = n_paths or sc.default_paths
+    entropy = root_entropy(seed if seed is not None else sc.seed)
+    year = target_year if target_year is not None else sc.report_year
+    base_year = int(sc.years[0])
+    if not base_year <= year <= int(sc.years[-1]):
+        raise ScenarioError(f"--year {year} is outside {base_year}-{sc.years[-1]}")
+    with click.progressbar(length=n, label="projecting", file=sys.stderr) as bar:
+        result = run_population(sc.demography, n, entropy, chunk_paths, full_years=(base_year, year),
+                                progress=bar.update)
+    elapsed = time.perf_counter() - started
+    table = quantile_table(result)
+    with atomic_directory(out_dir) as tmp:
+        table.to_csv(tmp / "population_quantiles.csv", index=False, float_format="%.6g")
+        city = result.full.sum(axis=2)  # (n_paths, 2 years, 2, 101)
+        pyramid_chart(
+            city[0, 0], city[:, 1], base_year, year,
+            f"{sc.name}: population {base_year} and {year} ({n:,} paths)",
+            tmp / f"pyramid_{base_year}_{year}.png",
+            f"fiscalsim {__version__}; base: census {base_year} moved to 1 January; seed {entropy}",
+        )
+        write_json(tmp / "manifest.json", {
+            "command": "population",
+            "fiscalsim_version": __version__,
+            "scenario": str(sc.path),
+            "scenario_sha256": sc.sha256,
+            "scenario_text": sc.text,
+            "seed_entropy": entropy,
+            "seed_given": seed is not None or sc.seed is not None,
+            "paths": n,
+            "chunk_paths": chunk_paths,
+            "years": [base_year, int(sc.years[-1])],
+            "seconds": round(elapsed, 3),
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+        })
+    total = table[(table.indicator == "total") & (table.unit == CITY)].set_index("year")
+    click.echo(f"{sc.name}: {n:,} paths, seed {entropy}, {elapsed:.1f} s")
+    for y in sorted({base_year, year, int(sc.years[-1])}):
+        row = total.loc[y]
+        click.echo(f"  population {y}: median {row.q50:,.0f}  (10-90 %: {row.q10:,.0f} - {row.q90:,.0f})")
+    click.echo(f"results: {out_dir}")

@@ -1,0 +1,104 @@
+"""Scenario files: strict YAML with units and sources, validated into a typed :class:`Scenario`."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fiscalsim.demography.projector import DemographyInputs
+from fiscalsim.scenario.demography import DEMOGRAPHY, build_demography
+from fiscalsim.scenario.schema import Integer, Section, Text, validate
+from fiscalsim.scenario.yamlio import ScenarioError, load_yaml
+
+__all__ = ["SCHEMA", "Scenario", "ScenarioError", "load_scenario", "bundled_scenario"]
+
+SIMULATION = Section(
+    "Simulation settings.",
+    {
+        "base_year": Integer("first simulated year; stocks at its 1 January", 1950, 2100),
+        "horizon": Integer("last simulated year", 1951, 2200),
+        "paths": Integer("default number of Monte Carlo paths", 1, 10_000_000),
+        "seed": Integer("root seed of the run (omit to draw fresh entropy, recorded in the manifest)",
+                        0, 2**63 - 1, required=False),
+        "report_year": Integer("year compared with the base year in pyramids and tables", 1950, 2200,
+                               required=False),
+    },
+)
+
+SCHEMA = Section(
+    "A fiscalsim scenario.",
+    {
+        "name": Text("short name of the scenario"),
+        "description": Text("what the scenario represents", required=False),
+        "simulation": SIMULATION,
+        "demography": DEMOGRAPHY,
+    },
+)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: its settings, the raw text and hash, and built model inputs."""
+
+    path: Path
+    text: str
+    sha256: str
+    settings: dict[str, Any]
+    demography: DemographyInputs
+
+    @property
+    def name(self) -> str:
+        return self.settings["name"]
+
+    @property
+    def years(self) -> np.ndarray:
+        return self.demography.years
+
+    @property
+    def default_paths(self) -> int:
+        return self.settings["simulation"]["paths"]
+
+    @property
+    def seed(self) -> int | None:
+        return self.settings["simulation"]["seed"]
+
+    @property
+    def report_year(self) -> int:
+        y = self.settings["simulation"]["report_year"]
+        return int(self.years[-1]) if y is None else y
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, validate and build a scenario; user errors raise :class:`ScenarioError`."""
+    path = Path(path)
+    node = load_yaml(path)
+    settings = validate(node, SCHEMA)
+    sim = settings["simulation"]
+    if sim["horizon"] <= sim["base_year"]:
+        raise ScenarioError("horizon must be after base_year", str(path), node["simulation"].key_lines["horizon"],
+                            "simulation.horizon")
+    ry = sim["report_year"]
+    if ry is not None and not sim["base_year"] <= ry <= sim["horizon"]:
+        raise ScenarioError("report_year must lie between base_year and horizon", str(path),
+                            node["simulation"].key_lines["report_year"], "simulation.report_year")
+    years = np.arange(sim["base_year"], sim["horizon"] + 1)
+    try:
+        demography = build_demography(settings["demography"], years, path.parent)
+    except ScenarioError as exc:
+        if exc.file is None:
+            exc = ScenarioError(exc.message, str(path), node.key_lines.get("demography"), exc.key, exc.suggestion)
+        raise exc from None
+    text = path.read_text(encoding="utf-8")
+    return Scenario(path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
+                    settings=settings, demography=demography)
+
+
+def bundled_scenario(name: str = "hegang/baseline") -> Path:
+    """Path of a scenario shipped with the package (``hegang/baseline`` by default)."""
+    from importlib import resources
+
+    return Path(str(resources.files("fiscalsim").joinpath("scenarios", f"{name}.yaml")))

@@ -1,0 +1,219 @@
+"""The ``demography`` section of a scenario: its schema and the builder of projection inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fiscalsim import refdata
+from fiscalsim.demography import schedules
+from fiscalsim.demography.base import graduate_census, move_back
+from fiscalsim.demography.graduation import parse_age_groups
+from fiscalsim.demography.lifetable import default_ax, life_table, survival_ratios
+from fiscalsim.demography.migration import (
+    RogersCastro,
+    estimate_residual_migration,
+    rogers_castro_intensity,
+)
+from fiscalsim.demography.projector import AR1, DemographyInputs, normalise_intensity
+from fiscalsim.demography.retirement import CHINA_2025_REFORM, CHINA_PRE_2025, RetirementSchedule
+from fiscalsim.scenario.schema import Choice, Integer, Param, Section, Text
+from fiscalsim.scenario.yamlio import ScenarioError
+
+N_AGES = schedules.N_AGES
+RETIREMENT_SCHEDULES = {"china_2025_reform": CHINA_2025_REFORM, "china_pre_2025": CHINA_PRE_2025}
+
+DEMOGRAPHY = Section(
+    "Population: base census, fertility, mortality, migration and retirement ages.",
+    {
+        "census": Section(
+            "Base population from a census table (persons by unit, sex and age group).",
+            {
+                "table": Text(
+                    "CSV with columns census_year, unit_code, unit_name, sex, age_group, persons; "
+                    "'package:NAME' for a table shipped with fiscalsim, else a path relative to the "
+                    "scenario file",
+                    default="package:census_hegang_2010_2020.csv",
+                ),
+                "prefecture_code": Integer("code of the city; its units are the rows whose code "
+                                           "shares its first four digits, the city total excluded"),
+                "year": Integer("census year of the base population", 1950, 2100),
+                "month": Integer("census reference month (1 November in China)", 1, 12, default=11),
+            },
+        ),
+        "mortality": Section(
+            "WPP China schedule scaled to a local level, improving Lee-Carter style.",
+            {
+                "level_multiplier": Param("ratio", "multiplier of the WPP China death rates", 0.2, 5.0,
+                                          allow_path=False),
+                "lee_carter_fit_from": Integer("first year of the WPP decline that defines bₓ", 1950, 2100),
+                "lee_carter_fit_to": Integer("last year of the WPP decline that defines bₓ", 1950, 2100),
+                "drift_multiplier": Param("ratio", "multiplier of the WPP-implied drift of kₜ", 0.0, 5.0,
+                                          allow_path=False),
+                "kt_sigma": Param("ratio", "standard deviation of the annual innovation of kₜ", 0.0, 0.5,
+                                  allow_path=False),
+            },
+        ),
+        "fertility": Section(
+            "TFR path with an AR(1) deviation on the log scale, times the WPP age pattern.",
+            {
+                "tfr": Param("children_per_woman", "target TFR path", 0.1, 8.0),
+                "ar1_phi": Param("ratio", "persistence of the log-TFR deviation", -0.99, 0.99, allow_path=False),
+                "ar1_sigma": Param("ratio", "innovation s.d. of the log-TFR deviation", 0.0, 1.0, allow_path=False),
+                "pattern_year": Integer("WPP year of the age pattern of fertility", 1950, 2100),
+                "srb": Param("males_per_female", "sex ratio at birth", 0.9, 1.3),
+            },
+        ),
+        "migration": Section(
+            "Net migration = rate × age-sex intensity × population at risk.",
+            {
+                "rate": Param("rate_per_year", "crude net migration rate on the base population", -0.2, 0.2),
+                "ar1_phi": Param("ratio", "persistence of the rate deviation", -0.99, 0.99, allow_path=False),
+                "ar1_sigma": Param("rate_per_year", "innovation s.d. of the rate deviation", 0.0, 0.1,
+                                   allow_path=False),
+                "profile": Choice("age-sex intensity: estimated from two censuses by the residual "
+                                  "method, or a standard Rogers-Castro schedule",
+                                  ("residual", "rogers_castro")),
+                "first_census": Integer("earlier census year for the residual method", 1950, 2100,
+                                        required=False),
+                "child_parent_ratio": Param("ratio", "children's rate relative to ages 25-44 "
+                                            "(residual method)", 0.0, 3.0, allow_path=False, required=False),
+            },
+        ),
+        "retirement": Section(
+            "Statutory retirement ages by sex and birth cohort.",
+            {
+                "schedule": Choice("legislated schedule", tuple(RETIREMENT_SCHEDULES)),
+                "female_cadre_share": Param("ratio", "share of women under the 55 (cadre) rule", 0.0, 1.0,
+                                            allow_path=False),
+                "working_age_min": Param("years", "lowest working age", 14, 25, allow_path=False),
+            },
+        ),
+    },
+)
+
+
+def read_census_table(spec: str, scenario_dir: Path) -> pd.DataFrame:
+    if spec.startswith("package:"):
+        name = spec.removeprefix("package:")
+        if name != "census_hegang_2010_2020.csv":
+            raise ScenarioError(f"no packaged census table {name!r}", key="demography.census.table")
+        return refdata.census_table()
+    path = (scenario_dir / spec).resolve()
+    try:
+        df = pd.read_csv(path)
+    except FileNotFoundError:
+        raise ScenarioError(f"census table not found: {path}", key="demography.census.table") from None
+    needed = {"census_year", "unit_code", "unit_name", "sex", "age_group", "persons"}
+    if not needed <= set(df.columns):
+        raise ScenarioError(f"census table {path} lacks columns {sorted(needed - set(df.columns))}",
+                            key="demography.census.table")
+    return df
+
+
+def census_by_unit(df: pd.DataFrame, year: int, prefecture_code: int) -> tuple[list[int], list[str], list[str], np.ndarray]:
+    """Unit codes, names, age-group labels and counts ``(n_units, 2, n_groups)`` of a census."""
+    sub = df[(df["census_year"] == year) & (df["unit_code"] // 100 == prefecture_code // 100)]
+    sub = sub[sub["unit_code"] != prefecture_code]
+    if sub.empty:
+        raise ScenarioError(f"no census {year} rows for units of {prefecture_code}", key="demography.census")
+    if (sub["persons"] < 0).any():
+        raise ScenarioError("census table has negative counts", key="demography.census.table")
+    labels = list(dict.fromkeys(sub["age_group"]))
+    labels.sort(key=lambda lab: int(str(lab).rstrip("+").split("-")[0]))
+    parse_age_groups(labels)
+    units = sub[["unit_code", "unit_name"]].drop_duplicates().sort_values("unit_code")
+    codes, names = units["unit_code"].astype(int).tolist(), units["unit_name"].astype(str).tolist()
+    wide = sub.pivot_table(index=["unit_code", "sex"], columns="age_group", values="persons", aggfunc="sum")
+    counts = np.zeros((len(codes), 2, len(labels)))
+    for i, code in enumerate(codes):
+        for s, sex in enumerate(("male", "female")):
+            counts[i, s] = wide.loc[(code, sex), labels].to_numpy(dtype=float)
+    return codes, names, labels, counts
+
+
+def local_mx(year: int, multiplier: float) -> np.ndarray:
+    return schedules.wpp_mx_single(year) * multiplier
+
+
+def survival_between(first_year: int, n_years: int, multiplier: float) -> np.ndarray:
+    """Cohort survival of each year from ``first_year``: ``(n_years, 2, 101)``."""
+    out = np.empty((n_years, 2, N_AGES))
+    for i in range(n_years):
+        mx = local_mx(first_year + i, multiplier)
+        lt = life_table(mx, default_ax(mx))
+        out[i] = survival_ratios(lt.Lx, lt.Tx)[0]
+    return out
+
+
+def build_demography(d: dict[str, Any], years: np.ndarray, scenario_dir: Path) -> DemographyInputs:
+    """Projection inputs from a validated ``demography`` section, for stocks at 1 January of
+    ``years[0]`` (the census is moved back from its reference month to 1 January)."""
+    census = d["census"]
+    base_year = int(years[0])
+    if census["year"] != base_year:
+        raise ScenarioError(
+            f"census year {census['year']} must equal the base year {base_year}", key="demography.census.year"
+        )
+    df = read_census_table(census["table"], scenario_dir)
+    codes, names, labels, counts = census_by_unit(df, census["year"], census["prefecture_code"])
+
+    mort = d["mortality"]
+    multiplier = mort["level_multiplier"].scalar()
+    mx_base = local_mx(base_year, multiplier)
+    lt = life_table(mx_base, default_ax(mx_base))
+    pop_census = graduate_census(labels, counts, lt)
+
+    if mort["lee_carter_fit_to"] <= mort["lee_carter_fit_from"]:
+        raise ScenarioError("lee_carter_fit_to must be after lee_carter_fit_from", key="demography.mortality")
+    lc = schedules.lee_carter_from_wpp(mort["lee_carter_fit_from"], mort["lee_carter_fit_to"])
+
+    fert = d["fertility"]
+    pattern = schedules.wpp_fertility_pattern(fert["pattern_year"])
+
+    mig = d["migration"]
+    if mig["profile"] == "residual":
+        first = mig["first_census"]
+        if first is None:
+            raise ScenarioError("the residual profile needs first_census", key="demography.migration")
+        _, _, labels1, counts1 = census_by_unit(df, first, census["prefecture_code"])
+        interval = census["year"] - first
+        surv = survival_between(first, interval, multiplier)
+        lt_first = life_table(local_mx(first, multiplier), default_ax(local_mx(first, multiplier)))
+        p1 = graduate_census(labels1, counts1.sum(0), lt_first)
+        p2 = pop_census.sum(0)
+        ratio = mig["child_parent_ratio"].scalar() if mig["child_parent_ratio"] is not None else 1.0
+        shape = estimate_residual_migration(p1, p2, surv, ratio).rates
+    else:
+        shape = rogers_castro_intensity(RogersCastro(), N_AGES)
+    g = normalise_intensity(shape, pop_census)
+    rate = mig["rate"].series(years)
+
+    # Move the census back to 1 January of the census year (see fiscalsim.demography.base).
+    fraction = (census["month"] - 1) / 12.0
+    S, _ = survival_ratios(lt.Lx, lt.Tx)
+    migrants = rate[0] * g * pop_census
+    base = move_back(pop_census, fraction, S, lt, migrants)
+
+    ret = d["retirement"]
+    return DemographyInputs(
+        unit_names=tuple(names),
+        years=np.asarray(years),
+        base_population=base,
+        mx_base=mx_base[None],
+        lc_bx=lc.bx,
+        lc_drift=lc.drift * mort["drift_multiplier"].scalar(),
+        lc_sigma=mort["kt_sigma"].scalar(),
+        tfr_target=fert["tfr"].series(years),
+        tfr_process=AR1(fert["ar1_phi"].scalar(), fert["ar1_sigma"].scalar()),
+        fertility_pattern=np.tile(pattern, (len(years), 1)),
+        srb=fert["srb"].series(years),
+        migration_rate_target=np.tile(rate, (len(names), 1)),
+        migration_process=AR1(mig["ar1_phi"].scalar(), mig["ar1_sigma"].scalar()),
+        migration_intensity=g,
+        retirement=RetirementSchedule(RETIREMENT_SCHEDULES[ret["schedule"]], ret["female_cadre_share"].scalar()),
+        working_age_min=int(ret["working_age_min"].scalar()),
+    )

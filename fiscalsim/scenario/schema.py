@@ -1,0 +1,238 @@
+"""Declarative schema of scenario files and the strict validator that walks it.
+
+A schema is a tree of :class:`Section` nodes whose leaves are :class:`Param` (a number with a
+unit and a source: a value or a year-indexed path), :class:`Integer`, :class:`Choice` and
+:class:`Text`. The walker rejects unknown keys (suggesting the closest known one), missing
+required keys, wrong units, out-of-range values and missing sources, each with file, line and
+key path. The same tree generates the scenario reference in ``docs/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from fiscalsim.scenario.yamlio import Node, ScenarioError, suggest
+from fiscalsim.units import UNITS, UnitError, to_model_units
+
+
+@dataclass(frozen=True)
+class Param:
+    """A number with a unit and a source: ``{value: …}`` or ``{path: {year: value, …}}``."""
+
+    dimension: str
+    doc: str
+    lo: float | None = None
+    hi: float | None = None
+    allow_path: bool = True
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Integer:
+    doc: str
+    lo: int | None = None
+    hi: int | None = None
+    default: int | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Choice:
+    doc: str
+    options: tuple[str, ...]
+    default: str | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Text:
+    doc: str
+    default: str | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Section:
+    doc: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    required: bool = True
+
+
+PARAM_KEYS = ("value", "path", "interpolation", "unit", "source")
+
+
+@dataclass(frozen=True)
+class ParamValue:
+    """A validated parameter in model units.
+
+    Either ``value`` (constant) or ``path`` (year → value, at least one point) with
+    ``interpolation`` ``linear`` (flat beyond the first and last points) or ``step`` (each value
+    holds from its year until the next).
+    """
+
+    value: float | None
+    path: tuple[tuple[int, float], ...] | None
+    interpolation: str
+    unit: str
+    source: str
+
+    def series(self, years: np.ndarray) -> np.ndarray:
+        """The parameter for each of ``years``: ndarray (n_years,) in model units."""
+        years = np.asarray(years, dtype=float)
+        if self.path is None:
+            return np.full(years.shape, float(self.value))
+        xs = np.array([p[0] for p in self.path], dtype=float)
+        ys = np.array([p[1] for p in self.path], dtype=float)
+        if self.interpolation == "linear":
+            return np.interp(years, xs, ys)
+        idx = np.searchsorted(xs, years, side="right") - 1
+        return ys[np.clip(idx, 0, len(xs) - 1)]
+
+    def scalar(self) -> float:
+        if self.path is not None:
+            raise ValueError("a path parameter has no single value")
+        return float(self.value)
+
+
+def _where(node: Any, key: str | None) -> tuple[str | None, int | None]:
+    if isinstance(node, Node):
+        line = node.key_lines.get(key, node.line) if key is not None else node.line
+        return node.file, line
+    return None, None
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and np.isfinite(x)
+
+
+def validate(node: Any, schema: Section, keypath: str = "", parent: Any = None) -> dict[str, Any]:
+    """Validate a mapping against ``schema``; returns nested dicts of validated values."""
+    if not isinstance(node, dict):
+        file, line = _where(parent, keypath.rsplit(".", 1)[-1] if keypath else None)
+        raise ScenarioError("expected a mapping", file, line, keypath or None)
+    out: dict[str, Any] = {}
+    for key in node:
+        if key not in schema.fields:
+            file, line = _where(node, key)
+            raise ScenarioError(
+                f"unknown key; expected one of {sorted(schema.fields)}",
+                file, line, _join(keypath, key), suggest(key, list(schema.fields)),
+            )
+    for key, spec in schema.fields.items():
+        path = _join(keypath, key)
+        if key not in node:
+            default = getattr(spec, "default", None)
+            if default is not None:
+                out[key] = default
+                continue
+            if getattr(spec, "required", True):
+                file, line = _where(node, None)
+                raise ScenarioError(f"missing required key {key!r} ({_describe(spec)})", file, line, keypath or None)
+            out[key] = None
+            continue
+        out[key] = _validate_field(node, key, spec, path)
+    return out
+
+
+def _join(keypath: str, key: Any) -> str:
+    return f"{keypath}.{key}" if keypath else str(key)
+
+
+def _describe(spec: Any) -> str:
+    if isinstance(spec, Param):
+        return f"a parameter in {spec.dimension} with unit and source"
+    if isinstance(spec, Section):
+        return "a section"
+    return spec.doc
+
+
+def _validate_field(node: Node, key: str, spec: Any, path: str) -> Any:
+    value = node[key]
+    file, line = _where(node, key)
+    if isinstance(spec, Section):
+        return validate(value, spec, path, node)
+    if isinstance(spec, Param):
+        return _validate_param(value, spec, path, file, line)
+    if isinstance(spec, Integer):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ScenarioError(f"expected an integer, got {value!r}", file, line, path)
+        _check_range(value, spec.lo, spec.hi, file, line, path)
+        return value
+    if isinstance(spec, Choice):
+        if value not in spec.options:
+            raise ScenarioError(
+                f"expected one of {list(spec.options)}, got {value!r}", file, line, path,
+                suggest(str(value), list(spec.options)),
+            )
+        return value
+    if isinstance(spec, Text):
+        if not isinstance(value, str) or not value.strip():
+            raise ScenarioError("expected a non-empty text", file, line, path)
+        return value
+    raise TypeError(f"unknown schema node {spec!r}")
+
+
+def _check_range(v: float, lo: float | None, hi: float | None, file, line, path) -> None:
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        raise ScenarioError(f"value {v!r} out of range [{lo}, {hi}] (in model units)", file, line, path)
+
+
+def _validate_param(value: Any, spec: Param, path: str, file, line) -> ParamValue:
+    if not isinstance(value, dict):
+        raise ScenarioError(
+            f"expected a mapping with value (or path), unit and source; got {value!r}", file, line, path
+        )
+    for k in value:
+        if k not in PARAM_KEYS:
+            f2, l2 = _where(value, k)
+            raise ScenarioError(
+                f"unknown key; a parameter takes {list(PARAM_KEYS)}", f2, l2, _join(path, k),
+                suggest(k, list(PARAM_KEYS)),
+            )
+    if "unit" not in value:
+        raise ScenarioError(f"missing unit; expected one of {list(UNITS[spec.dimension])}", file, line, path)
+    if "source" not in value or not isinstance(value["source"], str) or not value["source"].strip():
+        raise ScenarioError('missing source: give a reference, or "assumption: <why>"', file, line, path)
+    unit = value["unit"]
+    f_unit, l_unit = _where(value, "unit")
+    if not isinstance(unit, str):
+        raise ScenarioError(f"unit must be text, got {unit!r}", f_unit, l_unit, _join(path, "unit"))
+
+    def convert(x: Any, where_line: int | None) -> float:
+        if not _is_number(x):
+            raise ScenarioError(f"expected a number, got {x!r}", file, where_line, path)
+        try:
+            v = to_model_units(float(x), unit, spec.dimension)
+        except UnitError as exc:
+            raise ScenarioError(str(exc), f_unit, l_unit, _join(path, "unit"),
+                                suggest(unit, list(UNITS[spec.dimension]))) from None
+        _check_range(v, spec.lo, spec.hi, file, where_line, path)
+        return v
+
+    has_value, has_path = "value" in value, "path" in value
+    if has_value == has_path:
+        raise ScenarioError("give exactly one of value or path", file, line, path)
+    interpolation = value.get("interpolation", "linear")
+    if interpolation not in ("linear", "step"):
+        f2, l2 = _where(value, "interpolation")
+        raise ScenarioError(f"expected linear or step, got {interpolation!r}", f2, l2, _join(path, "interpolation"))
+    if has_value:
+        _, lv = _where(value, "value")
+        return ParamValue(convert(value["value"], lv), None, interpolation, unit, value["source"])
+    if not spec.allow_path:
+        raise ScenarioError("this parameter takes a single value, not a path", file, line, path)
+    pts = value["path"]
+    f2, lp = _where(value, "path")
+    if not isinstance(pts, dict) or not pts:
+        raise ScenarioError("path must map years to values", f2, lp, _join(path, "path"))
+    points = []
+    for year in pts:
+        if not isinstance(year, int) or isinstance(year, bool):
+            raise ScenarioError(f"path years must be integers, got {year!r}", f2, lp, _join(path, "path"))
+        ly = pts.key_lines.get(year, lp) if isinstance(pts, Node) else lp
+        points.append((year, convert(pts[year], ly)))
+    points.sort()
+    return ParamValue(None, tuple(points), interpolation, unit, value["source"])

@@ -1,0 +1,1 @@
+"""Sampling and running: seed trees, random draws and the chunked engine."""

@@ -1,0 +1,55 @@
+"""Chunked Monte Carlo runs of the population projection."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import numpy as np
+
+from fiscalsim.demography.projector import DemographyInputs, DemographyShocks, PopulationResult, project
+from fiscalsim.simulate.seeding import standard_normal
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHUNK_PATHS = 1000  # keeps the per-path schedules in cache (see benchmarks/)
+
+
+def draw_demography_shocks(entropy: int, start: int, stop: int, n_years: int) -> DemographyShocks:
+    return DemographyShocks(
+        tfr=standard_normal(entropy, "demography.fertility", start, stop, n_years),
+        mortality=standard_normal(entropy, "demography.mortality", start, stop, n_years),
+        migration=standard_normal(entropy, "demography.migration", start, stop, n_years),
+    )
+
+
+def run_population(inputs: DemographyInputs, n_paths: int, entropy: int, chunk_paths: int = DEFAULT_CHUNK_PATHS,
+                   full_years: tuple[int, ...] = (), progress: Callable[[int], None] | None = None) -> PopulationResult:
+    """Project ``n_paths`` paths in chunks; identical results for any ``chunk_paths``."""
+    if n_paths < 1 or chunk_paths < 1:
+        raise ValueError("n_paths and chunk_paths must be positive")
+    parts = []
+    for start in range(0, n_paths, chunk_paths):
+        stop = min(start + chunk_paths, n_paths)
+        shocks = draw_demography_shocks(entropy, start, stop, inputs.n_years)
+        parts.append(project(inputs, shocks, full_years=full_years))
+        if progress is not None:
+            progress(stop - start)
+        log.debug("population paths %d-%d done", start, stop)
+    return concat_results(parts)
+
+
+def concat_results(parts: list[PopulationResult]) -> PopulationResult:
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+
+    def cat(name: str) -> np.ndarray | None:
+        arrays = [getattr(p, name) for p in parts]
+        return None if arrays[0] is None else np.concatenate(arrays, axis=0)
+
+    return PopulationResult(
+        years=first.years, unit_names=first.unit_names, stocks=cat("stocks"), flows=cat("flows"),
+        tfr=cat("tfr"), mortality_k=cat("mortality_k"), migration_rate=cat("migration_rate"),
+        e0=cat("e0"), full=cat("full"), full_years=first.full_years,
+    )

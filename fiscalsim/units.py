@@ -1,0 +1,39 @@
+"""The closed unit vocabulary of scenario files, by dimension, and conversion to model units.
+
+Every parameter declares its dimension; a scenario value states a unit from that dimension's
+list and is converted on load (万元 = 10⁴ yuan, 亿元 = 10⁸ yuan, percent = 1/100, …). A unit
+outside the list is an error, never coerced.
+"""
+
+from __future__ import annotations
+
+#: dimension → {unit spelling: factor to the model unit (the first entry)}
+UNITS: dict[str, dict[str, float]] = {
+    "ratio": {"ratio": 1.0, "percent": 0.01},
+    "rate_per_year": {"per year": 1.0, "percent per year": 0.01, "per mille per year": 0.001},
+    "children_per_woman": {"children per woman": 1.0},
+    "males_per_female": {"males per female": 1.0, "males per 100 females": 0.01},
+    "years": {"years": 1.0},
+    "persons": {"persons": 1.0, "万人": 1.0e4},
+    "yuan": {"yuan": 1.0, "万元": 1.0e4, "亿元": 1.0e8},
+    "yuan_per_person": {"yuan per person": 1.0, "万元 per person": 1.0e4},
+}
+
+
+class UnitError(ValueError):
+    """A unit that is not in the vocabulary of the expected dimension."""
+
+
+def to_model_units(value: float, unit: str, dimension: str) -> float:
+    """Convert ``value`` stated in ``unit`` to the model unit of ``dimension``."""
+    try:
+        table = UNITS[dimension]
+    except KeyError as exc:  # a programming error: the schema names an unknown dimension
+        raise KeyError(f"unknown dimension {dimension!r}") from exc
+    if unit not in table:
+        raise UnitError(f"unit {unit!r} is not a unit of {dimension}; expected one of {list(table)}")
+    return value * table[unit]
+
+
+def model_unit(dimension: str) -> str:
+    return next(iter(UNITS[dimension]))
