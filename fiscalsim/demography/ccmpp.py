@@ -79,6 +79,7 @@ def ccmpp_step(pop: np.ndarray, rates: YearRates, fertile: slice) -> tuple[np.nd
         np.maximum(F, 0.0, out=F)
 
     new = np.empty_like(pop)
+    new[..., 0] = 0.0  # newborns are added once births are known
     np.multiply(pop[..., :-1], F[..., :-1], out=new[..., 1:])
     new[..., -1] += pop[..., -1] * F[..., -1]
 
@@ -122,7 +123,7 @@ def _factor_negative(S: np.ndarray, gh: np.ndarray, rate: np.ndarray) -> bool:
     For ``g·h > 0``, ``F < 0`` iff ``r < −S/(g·h)``; for ``g·h < 0``, iff ``r > −S/(g·h)``.
     """
     n = S.shape[0]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         bound = -S / gh
     lo = np.where(gh > 0, bound, -np.inf).reshape(n, -1).max(axis=-1).reshape(n, 1)
     hi = np.where(gh < 0, bound, np.inf).reshape(n, -1).min(axis=-1).reshape(n, 1)

@@ -1,0 +1,22 @@
+import os
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def hegang():
+    """The bundled Hegang baseline scenario, loaded once."""
+    from fiscalsim.scenario import bundled_scenario, load_scenario
+
+    return load_scenario(bundled_scenario())
+
+
+def pytest_configure(config):
+    os.environ.setdefault("MPLBACKEND", "Agg")
