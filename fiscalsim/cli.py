@@ -97,7 +97,7 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
     elapsed = time.perf_counter() - started
     table = quantile_table(result)
     with atomic_directory(out_dir) as tmp:
-        table.to_csv(tmp / "population_quantiles.csv", index=False, float_format="%.6g")
+        table.to_csv(tmp / "population_quantiles.csv", index=False, float_format="%.10g")
         city = result.full.sum(axis=2)  # (n_paths, 2 years, 2, 101)
         pyramid_chart(
             city[0, 0], city[:, 1], base_year, year,

@@ -11,7 +11,7 @@ import numpy as np
 
 from fiscalsim.demography.projector import DemographyInputs
 from fiscalsim.scenario.demography import DEMOGRAPHY, build_demography
-from fiscalsim.scenario.schema import Integer, Section, Text, validate
+from fiscalsim.scenario.schema import Integer, Section, Text, line_of, validate
 from fiscalsim.scenario.yamlio import ScenarioError, load_yaml
 
 __all__ = ["SCHEMA", "Scenario", "ScenarioError", "load_scenario", "bundled_scenario"]
@@ -90,7 +90,8 @@ def load_scenario(path: str | Path) -> Scenario:
         demography = build_demography(settings["demography"], years, path.parent)
     except ScenarioError as exc:
         if exc.file is None:
-            exc = ScenarioError(exc.message, str(path), node.key_lines.get("demography"), exc.key, exc.suggestion)
+            line = line_of(node, exc.key) if exc.key else node.key_lines.get("demography")
+            exc = ScenarioError(exc.message, str(path), line, exc.key, exc.suggestion)
         raise exc from None
     text = path.read_text(encoding="utf-8")
     return Scenario(path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from fiscalsim.scenario.yamlio import Node, ScenarioError, suggest
-from fiscalsim.units import UNITS, UnitError, to_model_units
+from fiscalsim.units import UNITS, UnitError, model_unit, to_model_units
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,17 @@ class ParamValue:
         if self.path is not None:
             raise ValueError("a path parameter has no single value")
         return float(self.value)
+
+
+def line_of(root: Any, keypath: str) -> int | None:
+    """Line of the deepest key of a dotted ``keypath`` found in a :class:`Node` tree."""
+    node, line = root, getattr(root, "line", None)
+    for part in keypath.split("."):
+        if not isinstance(node, Node) or part not in node:
+            break
+        line = node.key_lines.get(part, line)
+        node = node[part]
+    return line
 
 
 def _where(node: Any, key: str | None) -> tuple[str | None, int | None]:
@@ -177,7 +188,7 @@ def _validate_field(node: Node, key: str, spec: Any, path: str) -> Any:
 
 def _check_range(v: float, lo: float | None, hi: float | None, file, line, path) -> None:
     if (lo is not None and v < lo) or (hi is not None and v > hi):
-        raise ScenarioError(f"value {v!r} out of range [{lo}, {hi}] (in model units)", file, line, path)
+        raise ScenarioError(f"{v!r} is outside the allowed range [{lo}, {hi}]", file, line, path)
 
 
 def _validate_param(value: Any, spec: Param, path: str, file, line) -> ParamValue:
@@ -209,7 +220,12 @@ def _validate_param(value: Any, spec: Param, path: str, file, line) -> ParamValu
         except UnitError as exc:
             raise ScenarioError(str(exc), f_unit, l_unit, _join(path, "unit"),
                                 suggest(unit, list(UNITS[spec.dimension]))) from None
-        _check_range(v, spec.lo, spec.hi, file, where_line, path)
+        if (spec.lo is not None and v < spec.lo) or (spec.hi is not None and v > spec.hi):
+            mu = model_unit(spec.dimension)
+            raise ScenarioError(
+                f"{x} {unit} (= {v:g} {mu}) is outside the allowed range [{spec.lo}, {spec.hi}] {mu}",
+                file, where_line, path,
+            )
         return v
 
     has_value, has_path = "value" in value, "path" in value

@@ -7,7 +7,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from fiscalsim.demography.projector import DemographyInputs, DemographyShocks, PopulationResult, project
+from fiscalsim.demography.projector import (
+    DemographyInputs,
+    DemographyShocks,
+    PopulationResult,
+    project,
+)
 from fiscalsim.simulate.seeding import BLOCK_PATHS, standard_normal
 
 log = logging.getLogger(__name__)

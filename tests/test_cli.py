@@ -1,0 +1,53 @@
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from fiscalsim.cli import main
+from fiscalsim.scenario import bundled_scenario
+
+
+def test_population_writes_tidy_quantiles_pyramid_and_manifest(tmp_path):
+    out = tmp_path / "res"
+    result = CliRunner().invoke(main, ["population", "--paths", "40", "--seed", "3", "--out", str(out),
+                                       "--year", "2035"])
+    assert result.exit_code == 0, result.output
+    assert "population 2035: median" in result.output
+    table = pd.read_csv(out / "population_quantiles.csv")
+    assert {"year", "unit", "indicator", "mean", "q10", "q50", "q90"} <= set(table.columns)
+    city = table[(table.unit == "city") & (table.indicator == "total")].set_index("year")
+    units = table[(table.unit != "city") & (table.indicator == "total") & (table.year == 2020)]
+    assert city.loc[2020, "q50"] == pytest.approx(units["q50"].sum(), rel=1e-9)  # base year: no spread
+    assert city.loc[2060, "q90"] < city.loc[2020, "q50"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed_entropy"] == 3 and manifest["paths"] == 40
+    png = (out / "pyramid_2020_2035.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+
+
+def test_population_is_reproducible_from_the_seed(tmp_path):
+    runs = []
+    for name in ("a", "b"):
+        res = CliRunner().invoke(main, ["population", "--paths", "12", "--seed", "9", "--out", str(tmp_path / name)])
+        assert res.exit_code == 0, res.output
+        runs.append(pd.read_csv(tmp_path / name / "population_quantiles.csv"))
+    pd.testing.assert_frame_equal(runs[0], runs[1])
+
+
+def test_validate_ok_and_broken_exit_codes(tmp_path):
+    ok = CliRunner().invoke(main, ["validate", str(bundled_scenario())])
+    assert ok.exit_code == 0 and "ok:" in ok.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nsimulation: [\n")
+    res = CliRunner().invoke(main, ["validate", str(bad)])
+    assert res.exit_code == 2
+    assert "malformed YAML" in res.output and "Traceback" not in res.output
+
+
+def test_bad_year_option_is_a_clear_error_and_writes_nothing(tmp_path):
+    out = tmp_path / "res"
+    res = CliRunner().invoke(main, ["population", "--paths", "5", "--year", "1990", "--out", str(out)])
+    assert res.exit_code == 2
+    assert "outside 2020-2060" in res.output
+    assert not out.exists()

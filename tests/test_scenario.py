@@ -1,0 +1,77 @@
+"""Strict scenario validation: one broken fixture per error class, each with its message."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
+from fiscalsim.scenario.schema import ParamValue
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
+
+CASES = {
+    "unknown_key": (14, "simulation.horizn", "unknown key", "did you mean 'horizon'"),
+    "misplaced_key": (78, "demography.migration.srb", "unknown key", "expected one of ['ar1_phi'"),
+    "wrong_unit": (44, "demography.fertility.tfr.unit", "'births per woman' is not a unit of children_per_woman",
+                   "did you mean 'children per woman'"),
+    "out_of_range": (64, "demography.migration.rate", "-143 percent per year (= -1.43 per year)",
+                     "outside the allowed range [-0.2, 0.2]"),
+    "missing_source": (49, "demography.fertility.ar1_phi", "missing source", "assumption: <why>"),
+    "missing_required": (42, "demography.fertility", "missing required key 'pattern_year'", "WPP year"),
+    "bad_choice": (77, "demography.migration.profile", "expected one of ['residual', 'rogers_castro']",
+                   "did you mean 'residual'"),
+    "not_a_number": (43, "demography.fertility.tfr", "expected a number, got 'low'", ""),
+    "value_and_path": (42, "demography.fertility.tfr", "exactly one of value or path", ""),
+    "bad_path_year": (59, "demography.fertility.srb.path", "path years must be integers", "'late'"),
+    "malformed": (18, None, "malformed YAML", ""),
+    "wrong_type": (11, "simulation.paths", "expected an integer, got 'many'", ""),
+    "missing_census_file": (17, "demography.census.table", "census table not found", "no_such_census.csv"),
+    "unit_not_text": (44, "demography.fertility.tfr.unit", "unit must be text", ""),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_broken_fixture_reports_file_line_key_and_expectation(name):
+    line, key, *fragments = CASES[name]
+    path = BROKEN / f"{name}.yaml"
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    err = info.value
+    assert err.file == str(path)
+    assert err.line == line
+    assert err.key == key
+    text = str(err)
+    assert text.startswith(f"{path}:{line}: ")
+    for fragment in fragments:
+        assert fragment in text
+
+
+def test_every_error_class_has_a_fixture():
+    assert sorted(p.stem for p in BROKEN.glob("*.yaml")) == sorted(CASES)
+
+
+def test_missing_file():
+    with pytest.raises(ScenarioError, match="file not found"):
+        load_scenario(BROKEN / "does_not_exist.yaml")
+
+
+def test_bundled_baseline_validates_with_converted_units(hegang):
+    assert hegang.name == "hegang-baseline"
+    assert hegang.demography.n_units == 8
+    # percent per year converted on load
+    assert hegang.demography.migration_rate_target[0, 0] == pytest.approx(-0.0143)
+    assert Path(bundled_scenario()).is_file()
+
+
+def test_bundled_base_population_matches_census_total(hegang):
+    # 891,271 at 1 Nov 2020 moved back ten months, during which the city shrank.
+    total = hegang.demography.base_population.sum()
+    assert 891_271 < total < 891_271 * 1.03
+
+
+def test_param_paths_interpolate():
+    linear = ParamValue(None, ((2020, 1.0), (2030, 2.0)), "linear", "ratio", "x")
+    np.testing.assert_allclose(linear.series(np.array([2015, 2020, 2025, 2040])), [1.0, 1.0, 1.5, 2.0])
+    step = ParamValue(None, ((2020, 1.0), (2030, 2.0)), "step", "ratio", "x")
+    np.testing.assert_allclose(step.series(np.array([2020, 2029, 2030, 2031])), [1.0, 1.0, 2.0, 2.0])
