@@ -48,30 +48,34 @@ def run_population(inputs: DemographyInputs, n_paths: int, entropy: int, chunk_p
     if n_paths < 1 or chunk_paths < 1:
         raise ValueError("n_paths and chunk_paths must be positive")
     blocks_per_chunk = max(1, -(-chunk_paths // BLOCK_PATHS))
-    parts = []
+    out: PopulationResult | None = None
     done = 0
     for i, (start, stop) in enumerate(path_blocks(n_paths)):
         shocks = draw_demography_shocks(entropy, start, stop, inputs.n_years)
-        parts.append(project(inputs, shocks, full_years=full_years))
+        part = project(inputs, shocks, full_years=full_years)
+        if out is None:
+            out = _allocate_like(part, n_paths)
+        for name in _PATH_ARRAYS:
+            arr = getattr(part, name)
+            if arr is not None:
+                getattr(out, name)[start:stop] = arr
         done += stop - start
         if progress is not None and ((i + 1) % blocks_per_chunk == 0 or stop == n_paths):
             progress(done)
             done = 0
         log.debug("population paths %d-%d done", start, stop)
-    return concat_results(parts)
+    return out
 
 
-def concat_results(parts: list[PopulationResult]) -> PopulationResult:
-    first = parts[0]
-    if len(parts) == 1:
-        return first
+_PATH_ARRAYS = ("stocks", "flows", "tfr", "mortality_k", "migration_rate", "e0", "full")
 
-    def cat(name: str) -> np.ndarray | None:
-        arrays = [getattr(p, name) for p in parts]
-        return None if arrays[0] is None else np.concatenate(arrays, axis=0)
+
+def _allocate_like(part: PopulationResult, n_paths: int) -> PopulationResult:
+    """An empty result for ``n_paths`` paths shaped like one block's result."""
+    def empty(arr: np.ndarray | None) -> np.ndarray | None:
+        return None if arr is None else np.empty((n_paths,) + arr.shape[1:], dtype=arr.dtype)
 
     return PopulationResult(
-        years=first.years, unit_names=first.unit_names, stocks=cat("stocks"), flows=cat("flows"),
-        tfr=cat("tfr"), mortality_k=cat("mortality_k"), migration_rate=cat("migration_rate"),
-        e0=cat("e0"), full=cat("full"), full_years=first.full_years,
+        years=part.years, unit_names=part.unit_names, full_years=part.full_years,
+        **{name: empty(getattr(part, name)) for name in _PATH_ARRAYS},
     )

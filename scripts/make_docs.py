@@ -1,0 +1,25 @@
+"""Regenerate the generated pages in docs/: the back-test and the scenario reference.
+
+Run from the repository root: ``python scripts/make_docs.py``. tests/test_docs.py fails when a
+generated page is out of date.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def pages() -> dict[str, str]:
+    from fiscalsim.demography.backtest import backtest_markdown
+    from fiscalsim.scenario import SCHEMA
+    from fiscalsim.scenario.reference import schema_markdown
+
+    return {"backtest_2010_2020.md": backtest_markdown(), "scenario_reference.md": schema_markdown(SCHEMA)}
+
+
+if __name__ == "__main__":
+    for name, text in pages().items():
+        (DOCS / name).write_text(text, encoding="utf-8")
+        print(f"wrote docs/{name}")
