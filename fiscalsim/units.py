@@ -16,6 +16,7 @@ UNITS: dict[str, dict[str, float]] = {
     "years": {"years": 1.0},
     "persons": {"persons": 1.0, "万人": 1.0e4},
     "yuan": {"yuan": 1.0, "万元": 1.0e4, "亿元": 1.0e8},
+    "per_thousand": {"per 1000 residents": 1.0},
     "yuan_per_person": {"yuan per person": 1.0, "万元 per person": 1.0e4},
 }
 

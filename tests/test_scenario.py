@@ -28,6 +28,9 @@ CASES = {
     "wrong_type": (11, "simulation.paths", "expected an integer, got 'many'", ""),
     "missing_census_file": (17, "demography.census.table", "census table not found", "no_such_census.csv"),
     "unit_not_text": (44, "demography.fertility.tfr.unit", "unit must be text", ""),
+    "accounts_unbalanced": (97, "accounts", "base-year accounts do not balance",
+                            "general budget: sources 1,778,893 ≠ uses 1,778,104 万元"),
+    "shares_not_one": (148, "finance", "transfer shares must sum to one", "1.05"),
 }
 
 

@@ -10,7 +10,10 @@ from typing import Any
 import numpy as np
 
 from fiscalsim.demography.projector import DemographyInputs
+from fiscalsim.economy import EconomyInputs
+from fiscalsim.finance.inputs import BaseAccounts, FinanceParams
 from fiscalsim.scenario.demography import DEMOGRAPHY, build_demography
+from fiscalsim.scenario.finance import SECTIONS, build_accounts, build_economy, build_finance
 from fiscalsim.scenario.schema import Integer, Section, Text, line_of, validate
 from fiscalsim.scenario.yamlio import ScenarioError, load_yaml
 
@@ -36,6 +39,7 @@ SCHEMA = Section(
         "description": Text("what the scenario represents", required=False),
         "simulation": SIMULATION,
         "demography": DEMOGRAPHY,
+        **SECTIONS,
     },
 )
 
@@ -49,6 +53,9 @@ class Scenario:
     sha256: str
     settings: dict[str, Any]
     demography: DemographyInputs
+    economy: EconomyInputs
+    accounts: BaseAccounts
+    finance: FinanceParams
 
     @property
     def name(self) -> str:
@@ -88,6 +95,9 @@ def load_scenario(path: str | Path) -> Scenario:
     years = np.arange(sim["base_year"], sim["horizon"] + 1)
     try:
         demography = build_demography(settings["demography"], years, path.parent)
+        economy = build_economy(settings["economy"], years)
+        accounts = build_accounts(settings["accounts"])
+        finance = build_finance(settings, years)
     except ScenarioError as exc:
         if exc.file is None:
             line = line_of(node, exc.key) if exc.key else node.key_lines.get("demography")
@@ -95,7 +105,8 @@ def load_scenario(path: str | Path) -> Scenario:
         raise exc from None
     text = path.read_text(encoding="utf-8")
     return Scenario(path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
-                    settings=settings, demography=demography)
+                    settings=settings, demography=demography, economy=economy, accounts=accounts,
+                    finance=finance)
 
 
 def bundled_scenario(name: str = "hegang/baseline") -> Path:

@@ -1,0 +1,105 @@
+"""The local economy, thin on purpose: employment, wages, the resource sector, housing and land.
+
+All series are ``(n_paths, n_years)``, indices equal to one in the base year:
+
+* employment = working-age population × participation × (1 − unemployment);
+* nominal wage index grows at ``wage_growth + wage shock`` (AR(1) deviation);
+* resource (coal) output declines on a depletion path ``(1 − depletion)ᵗ`` times a log-AR(1) shock;
+* labour demand = base employment × [resource share × coal index + (1 − share) × population index];
+  the **job gap** is labour supply (employment) minus demand: positive means workers without
+  local jobs (a push for out-migration in later stages);
+* housing: households = population / household size; new construction = replacement × stock +
+  household growth (never negative); land price index = prices × population index^elasticity ×
+  a log-AR(1) shock; land-sale revenue follows construction × land price (it collapses when the
+  city shrinks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fiscalsim.demography.projector import AR1
+
+
+@dataclass(frozen=True)
+class EconomyInputs:
+    """Parameters (rates per year) and their shock processes."""
+
+    participation_rate: float
+    unemployment_rate: float
+    wage_growth: np.ndarray  # (n_years,) nominal
+    wage_process: AR1
+    inflation: np.ndarray  # (n_years,)
+    coal_depletion: float
+    coal_process: AR1  # on the log level
+    resource_employment_share: float
+    household_size: float
+    housing_replacement_rate: float
+    land_price_population_elasticity: float
+    land_price_process: AR1  # on the log level
+
+
+@dataclass(frozen=True)
+class EconomyShocks:
+    wage: np.ndarray
+    coal: np.ndarray
+    land_price: np.ndarray
+
+
+@dataclass(frozen=True)
+class EconomyPath:
+    """Each ``(n_paths, n_years)``; indices are one in the base year."""
+
+    employment: np.ndarray
+    labour_demand: np.ndarray
+    job_gap: np.ndarray
+    wage_index: np.ndarray
+    price_index: np.ndarray
+    coal_index: np.ndarray
+    population_index: np.ndarray
+    households: np.ndarray
+    construction_index: np.ndarray
+    land_price_index: np.ndarray
+
+
+def _growth_index(rates: np.ndarray) -> np.ndarray:
+    """Index with value one in the first year, growing at ``rates[..., t]`` into year t (t ≥ 1)."""
+    g = np.zeros_like(rates)
+    g[..., 1:] = rates[..., 1:]
+    return np.cumprod(1.0 + g, axis=-1)
+
+
+def project_economy(e: EconomyInputs, working_age: np.ndarray, population: np.ndarray,
+                    shocks: EconomyShocks) -> EconomyPath:
+    """working_age, population : (n_paths, n_years) persons (city) at 1 January."""
+    n_paths, n_years = population.shape
+    steps = np.arange(n_years)
+    # Shocks start after the base year, which is calibrated to the accounts.
+    def after_base(x: np.ndarray) -> np.ndarray:
+        out = x.copy()
+        out[:, 0] = 0.0
+        return out
+
+    wage_dev = after_base(e.wage_process.path(shocks.wage))
+    wage_index = _growth_index(e.wage_growth[None, :] + wage_dev)
+    price_index = np.broadcast_to(_growth_index(e.inflation[None, :]), (n_paths, n_years))
+    coal_index = (1.0 - e.coal_depletion) ** steps[None, :] * np.exp(after_base(e.coal_process.path(shocks.coal)))
+    employment = working_age * e.participation_rate * (1.0 - e.unemployment_rate)
+    population_index = population / population[:, :1]
+    s = e.resource_employment_share
+    labour_demand = employment[:, :1] * (s * coal_index + (1.0 - s) * population_index)
+    households = population / e.household_size
+    growth = np.zeros_like(households)
+    growth[:, 1:] = np.maximum(np.diff(households, axis=1), 0.0)
+    construction = e.housing_replacement_rate * households + growth
+    construction_index = construction / construction[:, :1]
+    land_price = (price_index * population_index**e.land_price_population_elasticity
+                  * np.exp(after_base(e.land_price_process.path(shocks.land_price))))
+    return EconomyPath(
+        employment=employment, labour_demand=labour_demand, job_gap=employment - labour_demand,
+        wage_index=wage_index, price_index=np.array(price_index), coal_index=coal_index,
+        population_index=population_index, households=households,
+        construction_index=construction_index, land_price_index=land_price,
+    )

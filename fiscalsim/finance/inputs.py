@@ -1,0 +1,115 @@
+"""Inputs of the public-finance model: base-year accounts and behavioural parameters (yuan)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fiscalsim.demography.projector import AR1
+
+
+@dataclass(frozen=True)
+class BaseAccounts:
+    """The base year's published accounts, yuan (converted from 万元 on load)."""
+
+    # general public budget
+    own_revenue: float
+    tax_revenue: float
+    carry_over_in: float
+    bond_revenue: float
+    stabilisation_drawn: float
+    transfer_in_from_fund: float
+    transfers_from_upper: float
+    expenditure: float
+    remittance_up: float
+    bond_principal_repaid: float
+    stabilisation_paid_in: float
+    carry_forward: float
+    social_security_expenditure: float
+    # government fund budget
+    land_revenue: float
+    fund_subsidy: float
+    fund_carry_over_in: float
+    fund_bond_proceeds: float
+    fund_expenditure: float
+    fund_transfer_out: float
+    fund_carry_forward: float
+    # social-insurance fund
+    si_premiums: float
+    si_fiscal_subsidy: float
+    si_upper_subsidy: float
+    si_other_revenue: float
+    si_balance_start: float
+    si_benefits: float
+    si_remitted_up: float
+    si_other_expenditure: float
+    si_balance_end: float
+    # debt
+    debt_end: float
+    debt_change: float
+    debt_arrears_end: float
+
+    def check(self) -> list[str]:
+        """Accounting identities the published figures must satisfy; returns the violations."""
+        problems = []
+        g_src = (self.own_revenue + self.carry_over_in + self.bond_revenue + self.stabilisation_drawn
+                 + self.transfer_in_from_fund + self.transfers_from_upper)
+        g_use = (self.expenditure + self.remittance_up + self.bond_principal_repaid + self.stabilisation_paid_in
+                 + self.carry_forward)
+        f_src = self.land_revenue + self.fund_subsidy + self.fund_carry_over_in + self.fund_bond_proceeds
+        f_use = self.fund_expenditure + self.fund_transfer_out + self.fund_carry_forward
+        s_src = (self.si_premiums + self.si_fiscal_subsidy + self.si_upper_subsidy + self.si_other_revenue
+                 + self.si_balance_start)
+        s_use = self.si_benefits + self.si_remitted_up + self.si_other_expenditure + self.si_balance_end
+        for name, a, b in (("general budget", g_src, g_use), ("fund budget", f_src, f_use),
+                           ("social-insurance fund", s_src, s_use)):
+            if abs(a - b) > 0.5e4:  # half a 万元
+                problems.append(f"{name}: sources {a / 1e4:,.0f} ≠ uses {b / 1e4:,.0f} 万元")
+        if abs(self.fund_transfer_out - self.transfer_in_from_fund) > 0.5e4:
+            problems.append("the fund budget's transfer out must equal the general budget's transfer in")
+        return problems
+
+
+@dataclass(frozen=True)
+class FinanceParams:
+    """Behavioural parameters; shares are fractions, rates per year, money in yuan."""
+
+    resource_tax_share: float
+    transfer_shares: tuple[float, float, float]  # equalisation, special, tax returns
+    need_weights: tuple[float, float, float]  # residents, pupils (6-17), elderly (65+)
+    personnel_share: float
+    education_services_share: float
+    resident_services_share: float
+    capital_share: float
+    overhead_per_unit: float
+    stabilisation_balance_end: float
+    land_cost_share: float
+    # pension
+    contributors_per_retiree: float
+    retiree_coverage: float
+    benefit_indexation: np.ndarray  # (n_years,)
+    # staffing
+    staff_per_1000: float
+    staff_category_shares: tuple[float, float, float]  # civil servants, institutions, off-quota
+    staff_entry_age: int
+    hires_per_retirement: np.ndarray  # (n_years,)
+    # debt
+    general_share_of_debt: float
+    lgfv_debt: float
+    general_years: int
+    special_years: int
+    lgfv_years: int
+    coupon_bonds: float
+    coupon_lgfv: float
+    refinancing_share_bonds: np.ndarray  # (n_years,)
+    refinancing_share_lgfv: np.ndarray  # (n_years,)
+    refinancing_maturity: int
+    new_general_bonds: np.ndarray  # (n_years,) yuan
+    new_special_bonds: np.ndarray  # (n_years,) yuan
+    new_bond_maturity: int
+    market_rate: np.ndarray  # (n_years,)
+    market_rate_process: AR1
+    lgfv_spread: float
+    lgfv_own_cash_share: float
+    provincial_substitute_share: float

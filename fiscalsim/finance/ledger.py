@@ -1,0 +1,88 @@
+"""The four books as named lines, and the identities they satisfy.
+
+Every line is a series ``(n_paths, n_years)`` in yuan. A book's sources equal its uses every year
+and path; obligations that could not be paid are not uses — they are **arrears** (memo lines),
+so that ``due = paid + new arrears`` for every obligation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+GENERAL_SOURCES = (
+    "own_tax_revenue", "own_nontax_revenue", "transfer_equalisation", "transfer_special",
+    "transfer_tax_returns", "carry_over_in", "bond_proceeds_refinancing", "bond_proceeds_new",
+    "stabilisation_drawn", "transfer_in_from_fund", "provincial_substitute_general",
+)
+GENERAL_USES = (
+    "exp_personnel", "exp_social_insurance_subsidy", "exp_services_education", "exp_services_elderly",
+    "exp_services_residents", "exp_overhead", "exp_general_interest", "exp_lgfv_support",
+    "exp_arrears_repaid", "exp_capital", "exp_other_residual", "remittance_up",
+    "bond_principal_repaid", "stabilisation_paid_in", "carry_forward",
+)
+FUND_SOURCES = (
+    "land_revenue", "fund_subsidy", "fund_carry_over_in", "special_bond_proceeds_refinancing",
+    "special_bond_proceeds_new", "provincial_substitute_fund",
+)
+FUND_USES = (
+    "land_costs", "fund_projects_residual", "special_interest", "special_principal_repaid",
+    "fund_arrears_repaid", "transfer_out_to_general", "fund_carry_forward",
+)
+SI_SOURCES = ("si_premiums", "si_fiscal_subsidy", "si_upper_subsidy", "si_other_revenue", "si_balance_start")
+SI_USES = ("si_benefits", "si_remitted_up", "si_other_expenditure", "si_balance_end")
+BOOKS = {
+    "general": (GENERAL_SOURCES, GENERAL_USES),
+    "fund": (FUND_SOURCES, FUND_USES),
+    "social_insurance": (SI_SOURCES, SI_USES),
+}
+#: Expenditure (支出) of the general budget in the sense of the budget report.
+GENERAL_EXPENDITURE = (
+    "exp_personnel", "exp_social_insurance_subsidy", "exp_services_education", "exp_services_elderly",
+    "exp_services_residents", "exp_overhead", "exp_general_interest", "exp_lgfv_support",
+    "exp_arrears_repaid", "exp_capital", "exp_other_residual",
+)
+FUND_EXPENDITURE = ("land_costs", "fund_projects_residual", "special_interest", "special_principal_repaid",
+                    "fund_arrears_repaid")
+MEMO = (
+    # debt register (stocks at year end, flows in the year)
+    "debt_general", "debt_special", "debt_lgfv", "debt_government", "general_interest_due",
+    "general_principal_due", "special_interest_due", "special_principal_due", "lgfv_interest_due",
+    "lgfv_principal_due", "lgfv_refinanced", "lgfv_support_due", "debt_service_due", "debt_service_unpaid",
+    "general_bond_issuance", "special_bond_issuance",
+    # arrears and balances
+    "arrears_debt", "arrears_sanbao", "arrears_fund", "arrears_new_debt", "arrears_new_sanbao",
+    "arrears_new_fund", "provincial_advances", "stabilisation_balance",
+    # aggregates used by triggers and reports
+    "general_expenditure", "fund_expenditure", "sanbao_due", "sanbao_unpaid", "comprehensive_capacity",
+    "own_revenue", "transfers_total", "standard_fiscal_scale", "general_balance_before_financing",
+    # staffing, pension and economy
+    "staff", "staff_retirements", "staff_hires", "pension_contributors", "pension_retirees",
+    "population", "employment", "job_gap", "wage_index", "price_index",
+)
+UNIT_SERIES = ("unit_overhead", "unit_services", "unit_staff", "unit_personnel")
+
+
+@dataclass
+class FinanceResult:
+    """Lines by name: city series ``(n_paths, n_years)``, unit series ``(n_paths, n_years, n_units)``."""
+
+    years: np.ndarray
+    unit_names: tuple[str, ...]
+    lines: dict[str, np.ndarray] = field(default_factory=dict)
+    units: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.lines[name]
+
+    def book_totals(self, book: str) -> tuple[np.ndarray, np.ndarray]:
+        sources, uses = BOOKS[book]
+        return sum(self.lines[n] for n in sources), sum(self.lines[n] for n in uses)
+
+
+def all_line_names() -> tuple[str, ...]:
+    names: list[str] = []
+    for sources, uses in BOOKS.values():
+        names += list(sources) + list(uses)
+    return tuple(names) + MEMO

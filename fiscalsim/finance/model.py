@@ -1,0 +1,195 @@
+"""The public-finance model: the city's four books and debt register, year by year.
+
+**Base year (accounts mode).** Every line of the base year is produced by the same driver
+formulas as later years, with coefficients calibrated so that the published accounts are
+reproduced exactly; what the sources do not split is a named residual line
+(``exp_other_residual``, ``fund_projects_residual``). See :func:`calibrate`.
+
+**Later years (rules).** Revenue follows the economy and the population; transfers follow the
+equalisation formula; expenditure follows its drivers. The general budget then settles its
+obligations in a fixed order of priority (the *waterfall*):
+
+1. remittances to upper levels (withheld at source);
+2. 三保 — wages (personnel), basic livelihood (the fiscal subsidy to social insurance and public
+   services) and operations (unit overheads) — plus 三保 arrears of earlier years;
+3. debt service — general-bond interest and principal due, support that off-budget (LGFV) debt
+   needs beyond refinancing and its own cash flow, and debt arrears of earlier years;
+4. discretionary spending (capital and other) and the carry-forward.
+
+Resources are own revenue, transfers, the carry-over, bond proceeds (refinancing and new) and
+transfers from the fund budget; the budget stabilisation fund is drawn when they fall short and
+receives any surplus beyond the targeted carry-forward. A remaining shortfall first cuts the
+carry-forward and discretionary spending, then leaves debt service unpaid — the province pays a
+share on the city's behalf (a provincial advance owed by the city) and the rest becomes **debt
+arrears** — and finally leaves 三保 unpaid (**三保 arrears**). Nothing is dropped:
+``due = paid + new arrears`` for every obligation, and each book's sources equal its uses.
+The fund budget settles the same way (land costs, special-debt service, projects).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fiscalsim.demography.projector import PopulationResult
+from fiscalsim.demography.retirement import RetirementSchedule, retired_share
+from fiscalsim.finance.inputs import BaseAccounts, FinanceParams
+
+N_STAFF_AGES = 81
+STAFF_GROUPS = ("civil_servant_m", "civil_servant_f", "institution_m", "institution_f", "off_quota_m",
+                "off_quota_f")
+
+
+class CalibrationError(ValueError):
+    """The assumptions cannot reproduce the base-year accounts (e.g. a negative residual)."""
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Coefficients derived from the base year; money in yuan."""
+
+    nontax: float
+    need_unit_costs: np.ndarray  # (3,) yuan per resident, pupil, elderly person
+    equalisation_coefficient: float
+    special_transfer: float
+    tax_returns: float
+    personnel: float
+    cost_per_staff: float
+    education_per_pupil: float
+    residents_per_person: float
+    elderly_per_person: float
+    capital: float
+    other: float
+    remittance_share: float
+    carry_forward_ratio: float
+    land_costs_share: float
+    fund_transfer_out_share: float
+    fund_carry_forward_ratio: float
+    fund_projects_base: float
+    premium_per_contributor: float
+    contributor_coverage: float
+    benefit: float
+    upper_share: float
+    remitted_share: float
+
+
+def _drivers(pop: PopulationResult) -> dict[str, np.ndarray]:
+    """City and unit populations used by the budget, (n_paths, n_years[, n_units])."""
+    unit = {
+        "residents": pop.stock("total"),
+        "pupils": pop.stock("age_6_14") + pop.stock("age_15_17"),
+        "elderly": pop.stock("age_65_plus"),
+    }
+    city = {k: v.sum(axis=-1) for k, v in unit.items()}
+    city["retirement_age"] = (pop.stock("retirement_age_male") + pop.stock("retirement_age_female")).sum(-1)
+    city["working_age"] = (pop.stock("working_age_male") + pop.stock("working_age_female")).sum(-1)
+    return {"unit": unit, "city": city}
+
+
+def _staff_retire_shares(schedule: RetirementSchedule, years: np.ndarray) -> np.ndarray:
+    """Share of active staff of each group and age (1 January) retiring during each year:
+    ``(n_years, 6, N_STAFF_AGES)``. Women civil servants and institution staff follow the cadre
+    rule, women off-quota staff the worker rule."""
+    rules = schedule.rules
+    out = np.zeros((len(years), len(STAFF_GROUPS), N_STAFF_AGES))
+    yrs = np.append(years, years[-1] + 1)
+    for g, name in enumerate(STAFF_GROUPS):
+        if name.endswith("_m"):
+            rule = rules["male"]
+        else:
+            rule = rules["female_worker"] if name.startswith("off_quota") else rules["female_cadre"]
+        share = retired_share(RetirementSchedule({"male": rule, "female_cadre": rule, "female_worker": rule}, 1.0),
+                              yrs, N_STAFF_AGES)[:, 0]
+        now, nxt = share[:-1], share[1:]
+        crossed = np.zeros_like(now)
+        crossed[:, :-1] = nxt[:, 1:] - now[:, :-1]
+        active = 1.0 - now
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[:, g] = np.where(active > 0, np.clip(crossed / np.where(active > 0, active, 1.0), 0, 1), 1.0)
+    return out
+
+
+def initial_staff(p: FinanceParams, base_population: np.ndarray, schedule: RetirementSchedule,
+                  base_year: int) -> np.ndarray:
+    """Staff by group and age at the base year's 1 January, ``(6, N_STAFF_AGES)`` persons.
+
+    Headcount = staff per 1,000 residents × population, split by category shares. Within a
+    category the age-sex structure mirrors the city's population aged 22 and over not yet past the
+    category's retirement age (women: cadre rule, off-quota women: worker rule).
+    """
+    city = base_population.sum(axis=0)[:, :N_STAFF_AGES]  # (2, ages)
+    total = p.staff_per_1000 * base_population.sum() / 1000.0
+    year = np.array([base_year])
+    retired_cadre = retired_share(RetirementSchedule(schedule.rules, 1.0), year, N_STAFF_AGES)[0]
+    retired_worker = retired_share(RetirementSchedule(schedule.rules, 0.0), year, N_STAFF_AGES)[0]
+    staff = np.zeros((len(STAFF_GROUPS), N_STAFF_AGES))
+    for c, share in enumerate(p.staff_category_shares):
+        retired = retired_worker if STAFF_GROUPS[2 * c].startswith("off_quota") else retired_cadre
+        structure = city * (1.0 - retired)
+        structure[:, :22] = 0.0
+        staff[2 * c : 2 * c + 2] = total * share * structure / structure.sum()
+    return staff
+
+
+def calibrate(base: BaseAccounts, p: FinanceParams, drivers0: dict[str, float], n_units: int,
+              interest0: float, lgfv_support_paid0: float, special_due0: float, special_interest0: float,
+              staff0: float, new_special0: float, employment0: float) -> Calibration:
+    """Coefficients that make the base year reproduce ``base`` (see module docstring)."""
+    E = base.expenditure
+    T = base.transfers_from_upper
+    s_eq, s_sp, s_ret = p.transfer_shares
+    eq0 = s_eq * T
+    w = np.asarray(p.need_weights)
+    pops = np.array([drivers0["residents"], drivers0["pupils"], drivers0["elderly"]])
+    unit_costs = w * E / pops
+    need0 = float((unit_costs * pops).sum())
+    if need0 <= base.own_revenue:
+        raise CalibrationError("standard need must exceed own revenue in the base year")
+    personnel = p.personnel_share * E
+    elderly = base.social_security_expenditure - base.si_fiscal_subsidy
+    if elderly < 0:
+        raise CalibrationError("social-security expenditure is smaller than the fiscal subsidy to social insurance")
+    education = p.education_services_share * E
+    residents = p.resident_services_share * E
+    capital = p.capital_share * E
+    overhead = p.overhead_per_unit * n_units
+    explained = (personnel + base.si_fiscal_subsidy + elderly + education + residents + overhead + interest0
+                 + lgfv_support_paid0 + capital)
+    other = E - explained
+    if other < 0:
+        raise CalibrationError(
+            f"the expenditure assumptions explain {explained / 1e4:,.0f} 万元, more than the base year's "
+            f"{E / 1e4:,.0f} 万元; lower the expenditure shares or the unit overhead"
+        )
+    land_costs = p.land_cost_share * base.land_revenue
+    projects = base.fund_expenditure - land_costs - special_interest0 - special_due0
+    if projects < 0:
+        raise CalibrationError("fund expenditure is smaller than land costs and special-debt service")
+    retirees0 = p.retiree_coverage * drivers0["retirement_age"]
+    contributors0 = p.contributors_per_retiree * retirees0
+    return Calibration(
+        nontax=base.own_revenue - base.tax_revenue,
+        need_unit_costs=unit_costs,
+        equalisation_coefficient=eq0 / (need0 - base.own_revenue),
+        special_transfer=s_sp * T,
+        tax_returns=s_ret * T,
+        personnel=personnel,
+        cost_per_staff=personnel / staff0,
+        education_per_pupil=education / drivers0["pupils"],
+        residents_per_person=residents / drivers0["residents"],
+        elderly_per_person=elderly / drivers0["elderly"],
+        capital=capital,
+        other=other,
+        remittance_share=base.remittance_up / base.own_revenue,
+        carry_forward_ratio=base.carry_forward / E,
+        land_costs_share=p.land_cost_share,
+        fund_transfer_out_share=base.fund_transfer_out / base.land_revenue,
+        fund_carry_forward_ratio=base.fund_carry_forward / base.fund_expenditure,
+        fund_projects_base=projects - new_special0,
+        premium_per_contributor=base.si_premiums / contributors0,
+        contributor_coverage=contributors0 / employment0,
+        benefit=base.si_benefits / retirees0,
+        upper_share=base.si_upper_subsidy / (base.si_upper_subsidy + base.si_fiscal_subsidy),
+        remitted_share=base.si_remitted_up / base.si_premiums,
+    )

@@ -1,0 +1,54 @@
+"""Fiscally supported staff (财政供养人员) by category and single year of age.
+
+``staff : (n_paths, n_categories, n_ages)`` persons at 1 January, ages ``0 … n_ages−1`` (only
+working ages are populated). One year: everyone ages one year; those reaching retirement age
+retire (share given by the retirement schedule); hires replace ``k`` per ``n`` retirements (or
+another rule) entering at a fixed age. Wages and employer contributions give the personnel cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class StaffYear:
+    """One year, per path and category ``(n_paths, n_categories)`` persons."""
+
+    headcount_start: np.ndarray
+    retirements: np.ndarray
+    hires: np.ndarray
+    layoffs: np.ndarray
+    headcount_end: np.ndarray
+
+
+def staffing_year(staff: np.ndarray, retire_share: np.ndarray, hires_per_retirement: np.ndarray,
+                  entry_age: int, layoffs: np.ndarray | None = None) -> tuple[np.ndarray, StaffYear]:
+    """Age staff one year, retire and hire.
+
+    staff : (n_paths, n_cat, n_ages) at 1 January.
+    retire_share : (n_cat, n_ages) share of each age (at 1 January) that retires during the year
+        (the cohort crosses retirement age).
+    hires_per_retirement : (n_paths, n_cat), e.g. 1/3 for "one hire per three retirements".
+    layoffs : (n_paths, n_cat) persons laid off (taken proportionally across ages), optional.
+    Returns the staff at the next 1 January and the year's flows.
+    """
+    start = staff.sum(axis=-1)
+    retiring = staff * retire_share
+    stay = staff - retiring
+    if layoffs is None:
+        laid = np.zeros_like(start)
+    else:
+        laid = np.minimum(layoffs, stay.sum(axis=-1))
+        remaining = stay.sum(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            keep = np.where(remaining > 0, 1.0 - laid / np.where(remaining > 0, remaining, 1.0), 1.0)
+        stay = stay * keep[..., None]
+    retirements = retiring.sum(axis=-1)
+    hires = hires_per_retirement * retirements
+    nxt = np.zeros_like(staff)
+    nxt[..., 1:] = stay[..., :-1]
+    nxt[..., entry_age] += hires
+    return nxt, StaffYear(start, retirements, hires, laid, nxt.sum(axis=-1))
