@@ -53,7 +53,8 @@ MEMO = (
     "general_bond_issuance", "special_bond_issuance",
     # arrears and balances
     "arrears_debt", "arrears_sanbao", "arrears_fund", "arrears_new_debt", "arrears_new_sanbao",
-    "arrears_new_fund", "provincial_advances", "stabilisation_balance",
+    "arrears_new_fund", "arrears_repaid_sanbao", "arrears_repaid_debt", "remittance_due",
+    "provincial_advances", "stabilisation_balance",
     # aggregates used by triggers and reports
     "general_expenditure", "fund_expenditure", "sanbao_due", "sanbao_unpaid", "comprehensive_capacity",
     "own_revenue", "transfers_total", "standard_fiscal_scale", "general_balance_before_financing",

@@ -295,6 +295,8 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             "arrears_debt": arrears_debt, "arrears_sanbao": arrears_sanbao, "arrears_fund": arrears_fund,
             "arrears_new_debt": unpaid_debt - prov_g, "arrears_new_sanbao": unpaid_sanbao,
             "provincial_advances": advances, "stabilisation_balance": stab,
+            "arrears_repaid_sanbao": paid["sanbao_arrears"], "arrears_repaid_debt": paid["debt_arrears"],
+            "remittance_due": remit,
             "sanbao_due": sum(sanbao.values()), "sanbao_unpaid": unpaid_sanbao,
             "debt_service_due": gy.interest_due + gy.principal_due + sy_.interest_due + sy_.principal_due + lg_support,
             "debt_service_unpaid": (unpaid_debt - prov_g) + (unpaid_f_debt - prov_f),
