@@ -126,3 +126,44 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
         row = total.loc[y]
         click.echo(f"  population {y}: median {row.q50:,.0f}  (10-90 %: {row.q10:,.0f} - {row.q90:,.0f})")
     click.echo(f"results: {out_dir}")
+
+
+@main.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/books", show_default=True,
+              help="Results folder (replaced atomically).")
+@user_errors
+def books(scenario: str | None, out_dir: str) -> None:
+    """Deterministic projection of SCENARIO's four books (no shocks), year by year.
+
+    Writes books.csv (tidy: year, book, side, line, value in 万元), books_wide.csv (a row per
+    year) and the stacked general-budget chart (PNG and SVG).
+    """
+    from fiscalsim.report.books import books_table, budget_stack_chart, wide_table
+    from fiscalsim.report.files import atomic_directory, write_json
+    from fiscalsim.simulate.engine import run_model
+
+    started = time.perf_counter()
+    sc = load_scenario(_scenario_path(scenario))
+    result = run_model(sc, 1, 0, deterministic=True)
+    f = result.finance
+    with atomic_directory(out_dir) as tmp:
+        books_table(f).to_csv(tmp / "books.csv", index=False, float_format="%.10g")
+        wide_table(f).to_csv(tmp / "books_wide.csv", index=False, float_format="%.10g")
+        budget_stack_chart(f, f"{sc.name}: general public budget, deterministic projection",
+                           [tmp / "budget_stack.png", tmp / "budget_stack.svg"],
+                           f"fiscalsim {__version__}; base year calibrated to Hegang's 2020 accounts; no shocks")
+        write_json(tmp / "manifest.json", {
+            "command": "books", "fiscalsim_version": __version__, "scenario": str(sc.path),
+            "scenario_sha256": sc.sha256, "scenario_text": sc.text, "deterministic": True,
+            "seconds": round(time.perf_counter() - started, 3),
+        })
+    years = f.years
+    click.echo(f"{sc.name}: deterministic books {years[0]}-{years[-1]}")
+    unpaid = f["debt_service_unpaid"][0]
+    sanbao = f["sanbao_unpaid"][0]
+    first_debt = next((int(y) for y, v in zip(years[1:], unpaid[1:], strict=True) if v > 0), None)
+    first_sanbao = next((int(y) for y, v in zip(years, sanbao, strict=True) if v > 0), None)
+    click.echo(f"  first year after {years[0]} with unpaid debt service: {first_debt or 'none'}")
+    click.echo(f"  first year with unpaid 三保 (wages, livelihood, operations): {first_sanbao or 'none'}")
+    click.echo(f"results: {out_dir}")

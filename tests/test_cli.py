@@ -51,3 +51,22 @@ def test_bad_year_option_is_a_clear_error_and_writes_nothing(tmp_path):
     assert res.exit_code == 2
     assert "outside 2020-2060" in res.output
     assert not out.exists()
+
+
+def test_books_writes_four_books_and_stacked_chart(tmp_path):
+    out = tmp_path / "books"
+    res = CliRunner().invoke(main, ["books", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "first year after 2020 with unpaid debt service" in res.output
+    tidy = pd.read_csv(out / "books.csv")
+    assert set(tidy.book) == {"general", "fund", "social_insurance", "memo"}
+    assert tidy.year.min() == 2020 and tidy.year.max() == 2060
+    # Each book balances every year in the file (values in 万元).
+    books = tidy[tidy.book != "memo"].groupby(["book", "year", "side"]).value_wan.sum().unstack("side")
+    assert (books["source"] - books["use"]).abs().max() < 1e-3
+    wide = pd.read_csv(out / "books_wide.csv")
+    assert wide.loc[wide.year == 2020, "carry_forward"].item() == pytest.approx(261_789)
+    for ext in ("png", "svg"):
+        assert (out / f"budget_stack.{ext}").stat().st_size > 10_000
+    svg = (out / "budget_stack.svg").read_text()
+    assert "general public budget: sources" in svg and "arrears outstanding" in svg

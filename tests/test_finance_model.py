@@ -86,9 +86,10 @@ def check_identities(f):
     # debt(t+1) = debt(t) + issuance − principal due, per instrument
     for name, iss, due in (("debt_general", "general_bond_issuance", "general_principal_due"),
                            ("debt_special", "special_bond_issuance", "special_principal_due")):
-        np.testing.assert_allclose(f[name][:, 1:], f[name][:, :-1] + f[iss][:, 1:] - f[due][:, 1:], rtol=rel)
+        np.testing.assert_allclose(f[name][:, 1:], f[name][:, :-1] + f[iss][:, 1:] - f[due][:, 1:], rtol=rel,
+                                   atol=1e-6)
     np.testing.assert_allclose(f["debt_lgfv"][:, 1:], f["debt_lgfv"][:, :-1] + f["lgfv_refinanced"][:, 1:]
-                               - f["lgfv_principal_due"][:, 1:], rtol=rel)
+                               - f["lgfv_principal_due"][:, 1:], rtol=rel, atol=1e-6)
     # Every yuan of 三保 left unpaid is arrears: stock(t) = stock(t−1) + due − paid − arrears repaid.
     sanbao_paid = sum(f[n] for n in ("exp_personnel", "exp_social_insurance_subsidy", "exp_services_education",
                                      "exp_services_elderly", "exp_services_residents", "exp_overhead"))

@@ -11,10 +11,11 @@ obligations in a fixed order of priority (the *waterfall*):
 
 1. remittances to upper levels (withheld at source);
 2. 三保 — wages (personnel), basic livelihood (the fiscal subsidy to social insurance and public
-   services) and operations (unit overheads) — plus 三保 arrears of earlier years;
-3. debt service — general-bond interest and principal due, support that off-budget (LGFV) debt
-   needs beyond refinancing and its own cash flow, and debt arrears of earlier years;
-4. discretionary spending (capital and other) and the carry-forward.
+   services) and operations (unit overheads);
+3. debt service — general-bond interest and principal due, and the support that off-budget
+   (LGFV) debt needs beyond refinancing and its own cash flow;
+4. arrears of earlier years, 三保 first, then debt;
+5. discretionary spending (capital and other) and the carry-forward.
 
 Resources are own revenue, transfers, the carry-over, bond proceeds (refinancing and new) and
 transfers from the fund budget; the budget stabilisation fund is drawn when they fall short and

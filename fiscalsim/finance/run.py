@@ -194,8 +194,8 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             cf_target = cal.fund_carry_forward_ratio * (land_costs + sy_.interest_due + sy_.principal_due + projects_target)
             rf = land + fund_sub + fund_carry_in + sy_.refinanced + sy_.new_issuance
             fund_paid, fund_left = settle(rf, [
-                ("land_costs", land_costs), ("arrears", arrears_fund), ("interest", sy_.interest_due),
-                ("principal", sy_.principal_due), ("transfer_out", transfer_out), ("projects", projects_target),
+                ("land_costs", land_costs), ("interest", sy_.interest_due), ("principal", sy_.principal_due),
+                ("arrears", arrears_fund), ("transfer_out", transfer_out), ("projects", projects_target),
                 ("carry_forward", cf_target)])
             unpaid_f_debt = (arrears_fund - fund_paid["arrears"]) + (sy_.interest_due - fund_paid["interest"]) + (
                 sy_.principal_due - fund_paid["principal"])
@@ -234,10 +234,10 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
         else:
             resources = own + eq + special_tr + returns + carry_in + gy.refinanced + gy.new_issuance + transfer_in
             cf_target = cal.carry_forward_ratio * (sum(sanbao.values()) + gy.interest_due + capital_target + other_target)
-            items = [("remit", remit), ("sanbao_arrears", arrears_sanbao)] + list(sanbao.items()) + [
-                ("debt_arrears", arrears_debt), ("interest", gy.interest_due), ("principal", gy.principal_due),
-                ("lgfv", lg_support), ("capital", capital_target), ("other", other_target),
-                ("carry_forward", cf_target)]
+            items = [("remit", remit)] + list(sanbao.items()) + [
+                ("interest", gy.interest_due), ("principal", gy.principal_due), ("lgfv", lg_support),
+                ("sanbao_arrears", arrears_sanbao), ("debt_arrears", arrears_debt),
+                ("capital", capital_target), ("other", other_target), ("carry_forward", cf_target)]
             paid, left = settle(resources + stab, items)
             drawn = np.clip(stab - left, 0.0, stab)
             paid_in = np.maximum(left - stab, 0.0)
