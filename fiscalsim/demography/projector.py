@@ -242,7 +242,8 @@ def cohort_sum_columns(S: np.ndarray, g: np.ndarray, asfr: np.ndarray, out: np.n
     return X
 
 
-def project(inputs: DemographyInputs, shocks: DemographyShocks, full_years: tuple[int, ...] = ()) -> PopulationResult:
+def project(inputs: DemographyInputs, shocks: DemographyShocks, full_years: tuple[int, ...] = (),
+            out: PopulationResult | None = None) -> PopulationResult:
     """Project the population over ``inputs.years``; vectorised over paths and units.
 
     The arithmetic is that of :func:`fiscalsim.demography.ccmpp.ccmpp_step`. For speed the
@@ -251,7 +252,9 @@ def project(inputs: DemographyInputs, shocks: DemographyShocks, full_years: tupl
     of the (large) population, and one in-place multiply per year survives and migrates every
     cohort. Stocks are reported at 1 January of each year, flows during it; the loop over years
     is the only Python loop. Population by single age is kept only for ``full_years`` (1 January
-    of each; ``years[-1] + 1`` gives the end of the projection).
+    of each; ``years[-1] + 1`` gives the end of the projection). With ``out`` (a result whose
+    arrays have this block's paths, e.g. views of a larger run's arrays) the result is written
+    there and returned.
     """
     n_paths, n_years, n_units = shocks.n_paths, inputs.n_years, inputs.n_units
     A = N_AGES
@@ -346,6 +349,14 @@ def project(inputs: DemographyInputs, shocks: DemographyShocks, full_years: tupl
         flows[t, ..., 3] = capped.sum(-1)
         # Next 1 January holds ages shifted by one more year: weights by age for it.
         W_retire = new_retiree_weights(retired[t], retired[t + 1]).reshape(2, A, 2)
+    if out is not None:
+        out.stocks[...] = stocks.transpose(1, 0, 2, 3)
+        out.flows[...] = flows.transpose(1, 0, 2, 3)
+        out.e0[...] = e0.transpose(1, 0, 2)
+        out.tfr[...], out.mortality_k[...], out.migration_rate[...] = tfr, k, mig_rate
+        if full is not None:
+            out.full[...] = full
+        return out
     return PopulationResult(
         years=np.asarray(inputs.years),
         unit_names=inputs.unit_names,

@@ -65,13 +65,20 @@ def _even_profile(n_buckets: int, first: float, years: int) -> np.ndarray:
     return prof
 
 
-def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath,
-                     shocks: FinanceShocks) -> FinanceResult:
-    """Run the four books and the debt register over ``pop.years`` for every path."""
+def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath, shocks: FinanceShocks,
+                     out: FinanceResult | None = None) -> FinanceResult:
+    """Run the four books and the debt register over ``pop.years`` for every path.
+
+    With ``out`` (arrays for exactly these paths, e.g. views of a larger run's arrays) the lines
+    are written there.
+    """
     base, p = fi.base, fi.params
     n_paths, n_years, n_units = pop.stocks.shape[0], len(pop.years), len(pop.unit_names)
-    L = {name: np.zeros((n_paths, n_years)) for name in all_line_names()}
-    U = {name: np.zeros((n_paths, n_years, n_units)) for name in UNIT_SERIES}
+    if out is None:
+        out = FinanceResult(np.asarray(pop.years), pop.unit_names,
+                            {name: np.zeros((n_paths, n_years)) for name in all_line_names()},
+                            {name: np.zeros((n_paths, n_years, n_units)) for name in UNIT_SERIES})
+    L, U = out.lines, out.units
     drv = _drivers(pop)
     city, unit = drv["city"], drv["unit"]
 
@@ -320,4 +327,4 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
                                                   + cal.elderly_per_person * unit["elderly"][:, t])
         U["unit_staff"][:, t] = headcount[:, None] * unit_share[None, :]
         U["unit_personnel"][:, t] = personnel[:, None] * unit_share[None, :]
-    return FinanceResult(years=np.asarray(pop.years), unit_names=pop.unit_names, lines=L, units=U)
+    return out

@@ -13,12 +13,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fiscalsim.demography.projector import PopulationResult, project
+from fiscalsim.demography.projector import DemographyShocks, PopulationResult, project
 from fiscalsim.economy import EconomyShocks, project_economy
 from fiscalsim.finance.ledger import FinanceResult
 from fiscalsim.finance.run import FinanceInputs, FinanceShocks, simulate_finance
 from fiscalsim.scenario import Scenario
-from fiscalsim.simulate.population import _allocate_like, draw_demography_shocks, path_blocks
+from fiscalsim.simulate.population import (
+    _PATH_ARRAYS,
+    _allocate_like,
+    draw_demography_shocks,
+    path_blocks,
+)
 from fiscalsim.simulate.seeding import standard_normal
 
 log = logging.getLogger(__name__)
@@ -41,44 +46,58 @@ def draw_economy_shocks(entropy: int, start: int, stop: int, n_years: int) -> tu
 
 
 def run_block(sc: Scenario, entropy: int, start: int, stop: int, full_years: tuple[int, ...] = (),
-              deterministic: bool = False) -> ModelResult:
-    """Paths ``start … stop−1`` of the scenario (zero shocks when ``deterministic``)."""
+              deterministic: bool = False, out: ModelResult | None = None) -> ModelResult:
+    """Paths ``start … stop−1`` of the scenario (zero shocks when ``deterministic``); written into
+    ``out`` (arrays for exactly these paths) when given."""
     n_years = len(sc.years)
     if deterministic:
         z = np.zeros((stop - start, n_years))
-        from fiscalsim.demography.projector import DemographyShocks
-
         demo_shocks = DemographyShocks(z, z, z)
         econ_shocks, fin_shocks = EconomyShocks(z, z, z), FinanceShocks(z)
     else:
         demo_shocks = draw_demography_shocks(entropy, start, stop, n_years)
         econ_shocks, fin_shocks = draw_economy_shocks(entropy, start, stop, n_years)
-    pop = project(sc.demography, demo_shocks, full_years=full_years)
+    pop = project(sc.demography, demo_shocks, full_years=full_years, out=None if out is None else out.population)
     working_age = (pop.stock("working_age_male") + pop.stock("working_age_female")).sum(-1)
     econ = project_economy(sc.economy, working_age, pop.stock("total").sum(-1), econ_shocks)
     fi = FinanceInputs(sc.accounts, sc.finance, sc.demography.retirement, sc.demography.base_population)
-    return ModelResult(pop, simulate_finance(fi, pop, econ, fin_shocks))
+    fin = simulate_finance(fi, pop, econ, fin_shocks, out=None if out is None else out.finance)
+    return ModelResult(pop, fin)
+
+
+def _rows(result: ModelResult, start: int, stop: int) -> ModelResult:
+    """Views of ``result`` restricted to paths ``start … stop−1``."""
+    p = result.population
+    views = {name: (None if getattr(p, name) is None else getattr(p, name)[start:stop]) for name in _PATH_ARRAYS}
+    pop = PopulationResult(years=p.years, unit_names=p.unit_names, full_years=p.full_years, **views)
+    f = result.finance
+    fin = FinanceResult(f.years, f.unit_names, {k: v[start:stop] for k, v in f.lines.items()},
+                        {k: v[start:stop] for k, v in f.units.items()})
+    return ModelResult(pop, fin)
 
 
 def run_model(sc: Scenario, n_paths: int, entropy: int, full_years: tuple[int, ...] = (),
               progress: Callable[[int], None] | None = None, deterministic: bool = False) -> ModelResult:
-    """All paths of a scenario, block by block, into preallocated results."""
+    """All paths of a scenario, block by block, written into preallocated results."""
     out: ModelResult | None = None
     for start, stop in path_blocks(n_paths):
-        part = run_block(sc, entropy, start, stop, full_years, deterministic)
         if out is None:
-            fin = FinanceResult(part.finance.years, part.finance.unit_names,
-                                {k: np.empty((n_paths,) + v.shape[1:]) for k, v in part.finance.lines.items()},
-                                {k: np.empty((n_paths,) + v.shape[1:]) for k, v in part.finance.units.items()})
-            out = ModelResult(_allocate_like(part.population, n_paths), fin)
-        for name in ("stocks", "flows", "tfr", "mortality_k", "migration_rate", "e0", "full"):
-            arr = getattr(part.population, name)
-            if arr is not None:
-                getattr(out.population, name)[start:stop] = arr
-        for k, v in part.finance.lines.items():
-            out.finance.lines[k][start:stop] = v
-        for k, v in part.finance.units.items():
-            out.finance.units[k][start:stop] = v
+            first = run_block(sc, entropy, start, stop, full_years, deterministic)
+            pop = _allocate_like(first.population, n_paths)
+            fin = FinanceResult(first.finance.years, first.finance.unit_names,
+                                {k: np.empty((n_paths,) + v.shape[1:]) for k, v in first.finance.lines.items()},
+                                {k: np.empty((n_paths,) + v.shape[1:]) for k, v in first.finance.units.items()})
+            out = ModelResult(pop, fin)
+            block = _rows(out, start, stop)
+            for name in _PATH_ARRAYS:
+                if getattr(first.population, name) is not None:
+                    getattr(block.population, name)[...] = getattr(first.population, name)
+            for k in fin.lines:
+                block.finance.lines[k][...] = first.finance.lines[k]
+            for k in fin.units:
+                block.finance.units[k][...] = first.finance.units[k]
+        else:
+            run_block(sc, entropy, start, stop, full_years, deterministic, out=_rows(out, start, stop))
         if progress is not None:
             progress(stop - start)
         log.debug("model paths %d-%d done", start, stop)
