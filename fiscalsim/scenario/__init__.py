@@ -14,8 +14,9 @@ from fiscalsim.economy import EconomyInputs
 from fiscalsim.finance.inputs import BaseAccounts, FinanceParams
 from fiscalsim.scenario.demography import DEMOGRAPHY, build_demography
 from fiscalsim.scenario.finance import SECTIONS, build_accounts, build_economy, build_finance
-from fiscalsim.scenario.schema import Integer, Section, Text, line_of, validate
+from fiscalsim.scenario.schema import Integer, Raw, Section, Text, line_of, validate
 from fiscalsim.scenario.yamlio import ScenarioError, load_yaml
+from fiscalsim.triggers.rules import Rule
 
 __all__ = ["SCHEMA", "Scenario", "ScenarioError", "load_scenario", "bundled_scenario"]
 
@@ -29,6 +30,16 @@ SIMULATION = Section(
                         0, 2**63 - 1, required=False),
         "report_year": Integer("year compared with the base year in pyramids and tables", 1950, 2200,
                                required=False),
+        "triggers_from": Integer("first year in which rules are evaluated (default: the year after the "
+                                 "base year, whose accounts are data)", 1950, 2200, required=False),
+    },
+)
+
+TRIGGERS = Section(
+    "Fiscal-stress rules evaluated on every path.",
+    {
+        "packs": Raw("rule packs shipped with fiscalsim: china_88, china_liquidity, china_debt_ratio, japan_2007"),
+        "rules": Raw("user-defined rules, in the form of the packs (see docs/triggers.md)", required=False),
     },
 )
 
@@ -40,6 +51,7 @@ SCHEMA = Section(
         "simulation": SIMULATION,
         "demography": DEMOGRAPHY,
         **SECTIONS,
+        "triggers": TRIGGERS,
     },
 )
 
@@ -56,6 +68,7 @@ class Scenario:
     economy: EconomyInputs
     accounts: BaseAccounts
     finance: FinanceParams
+    rules: tuple[Rule, ...]
 
     @property
     def name(self) -> str:
@@ -72,6 +85,11 @@ class Scenario:
     @property
     def seed(self) -> int | None:
         return self.settings["simulation"]["seed"]
+
+    @property
+    def triggers_from(self) -> int:
+        y = self.settings["simulation"]["triggers_from"]
+        return int(self.years[0]) + 1 if y is None else y
 
     @property
     def report_year(self) -> int:
@@ -92,12 +110,17 @@ def load_scenario(path: str | Path) -> Scenario:
     if ry is not None and not sim["base_year"] <= ry <= sim["horizon"]:
         raise ScenarioError("report_year must lie between base_year and horizon", str(path),
                             node["simulation"].key_lines["report_year"], "simulation.report_year")
+    tf = sim["triggers_from"]
+    if tf is not None and not sim["base_year"] <= tf <= sim["horizon"]:
+        raise ScenarioError("triggers_from must lie between base_year and horizon", str(path),
+                            node["simulation"].key_lines["triggers_from"], "simulation.triggers_from")
     years = np.arange(sim["base_year"], sim["horizon"] + 1)
     try:
         demography = build_demography(settings["demography"], years, path.parent)
         economy = build_economy(settings["economy"], years)
         accounts = build_accounts(settings["accounts"])
         finance = build_finance(settings, years)
+        rules = tuple(_build_rules(settings["triggers"], node))
     except ScenarioError as exc:
         if exc.file is None:
             line = line_of(node, exc.key) if exc.key else node.key_lines.get("demography")
@@ -106,7 +129,32 @@ def load_scenario(path: str | Path) -> Scenario:
     text = path.read_text(encoding="utf-8")
     return Scenario(path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
                     settings=settings, demography=demography, economy=economy, accounts=accounts,
-                    finance=finance)
+                    finance=finance, rules=rules)
+
+
+def _build_rules(t: dict[str, Any], node: Any) -> list[Rule]:
+    from fiscalsim.triggers.packs import load_pack, parse_rules
+
+    packs = t["packs"]
+    where = node["triggers"]
+    if not isinstance(packs, list) or not all(isinstance(p, str) for p in packs):
+        raise ScenarioError("expected a list of pack names", where.file, where.key_lines.get("packs"), "triggers.packs")
+    rules: list[Rule] = []
+    for name in packs:
+        try:
+            rules += load_pack(name)
+        except ScenarioError as exc:
+            raise ScenarioError(exc.message, where.file, where.key_lines.get("packs"), "triggers.packs",
+                                exc.suggestion) from None
+    if t["rules"] is not None:
+        rules += parse_rules(t["rules"], "triggers.rules")
+    ids = [r.id for r in rules]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise ScenarioError(f"duplicate rule ids {dup}", where.file, where.line, "triggers")
+    if not rules:
+        raise ScenarioError("no rules: name at least one pack or rule", where.file, where.line, "triggers")
+    return rules
 
 
 def bundled_scenario(name: str = "hegang/baseline") -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fiscalsim.scenario.schema import Choice, Integer, Param, Section, Text
+from fiscalsim.scenario.schema import Choice, Integer, Param, Raw, Section, Text
 from fiscalsim.units import UNITS
 
 
@@ -46,6 +46,8 @@ def _walk(section: Section, prefix: str, lines: list[str]) -> None:
         elif isinstance(spec, Choice):
             opts = ", ".join(f"`{o}`" for o in spec.options)
             lines.append(f"| `{path}` | one of {opts} | {required} | {spec.doc}. |")
+        elif isinstance(spec, Raw):
+            lines.append(f"| `{path}` | list | {required} | {spec.doc}. |")
         elif isinstance(spec, Text):
             dflt = f" Default `{spec.default}`." if spec.default is not None else ""
             lines.append(f"| `{path}` | text | {required} | {spec.doc}.{dflt} |")

@@ -55,6 +55,14 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Raw:
+    """A value validated by its own parser after the schema walk (e.g. a list of rules)."""
+
+    doc: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
 class Section:
     doc: str
     fields: dict[str, Any] = field(default_factory=dict)
@@ -178,6 +186,8 @@ def _validate_field(node: Node, key: str, spec: Any, path: str) -> Any:
                 f"expected one of {list(spec.options)}, got {value!r}", file, line, path,
                 suggest(str(value), list(spec.options)),
             )
+        return value
+    if isinstance(spec, Raw):
         return value
     if isinstance(spec, Text):
         if not isinstance(value, str) or not value.strip():

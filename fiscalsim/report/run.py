@@ -1,0 +1,108 @@
+"""Summaries and files of a Monte Carlo run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fiscalsim.report.population import QUANTILES
+from fiscalsim.simulate.montecarlo import RunResult
+from fiscalsim.triggers.rules import NEVER, first_fired
+
+
+def key_years(base_year: int, horizon: int) -> list[int]:
+    """2025, 2030, 2035 (those inside the run) and the horizon."""
+    years = [y for y in (2025, 2030, 2035) if base_year <= y < horizon]
+    return years + [horizon]
+
+
+def _year_quantile(fp: np.ndarray, q: float) -> int:
+    return int(np.quantile(fp, q, method="inverted_cdf"))
+
+
+def summary_table(result: RunResult) -> pd.DataFrame:
+    """One row per rule: P(triggered by key years), median and 10-90 % first-passage years (NEVER
+    when not by the horizon), and the share of paths on which the rule fires first."""
+    years = result.years
+    fp = result.first_passage
+    first = first_fired(fp, result.rule_ids)
+    n = fp.shape[0]
+    rows = []
+    for j, rule in enumerate(result.rules):
+        col = fp[:, j]
+        row = {"rule": rule.id, "name": rule.name, "pack": rule.pack, "severity": rule.severity}
+        for y in key_years(int(years[0]), int(years[-1])):
+            row[f"p_by_{y}"] = float(np.mean(col <= y))
+        row["median_year"] = _year_quantile(col, 0.5)
+        row["q10_year"] = _year_quantile(col, 0.1)
+        row["q90_year"] = _year_quantile(col, 0.9)
+        row["share_first"] = float(np.mean(first == rule.id))
+        row["reference"] = rule.reference
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    table.attrs["paths"] = n
+    table.attrs["share_none"] = float(np.mean(first == "none"))
+    table.attrs["base_year_rules"] = [r.id for r, b in zip(result.rules, result.base_condition, strict=True) if b]
+    table.insert(4, "holds_in_base_year", result.base_condition)
+    return table
+
+
+def first_passage_table(result: RunResult) -> pd.DataFrame:
+    df = pd.DataFrame(result.first_passage, columns=result.rule_ids)
+    df.insert(0, "path", np.arange(len(df)))
+    df["first_rule"] = first_fired(result.first_passage, result.rule_ids)
+    return df
+
+
+def quantile_table(result: RunResult) -> pd.DataFrame:
+    """Per-year quantiles of the rules' indicators and the key series (series in yuan)."""
+    frames = []
+    for kind, data in (("indicator", result.indicators), ("series", result.series)):
+        for name, arr in data.items():
+            finite = np.where(np.isfinite(arr), arr, np.nan)
+            q = np.nanquantile(finite, QUANTILES, axis=0)
+            frame = pd.DataFrame({"year": result.years, "kind": kind, "name": name,
+                                  "mean": np.nanmean(finite, axis=0)})
+            for k, level in enumerate(QUANTILES):
+                frame[f"q{round(level * 100):02d}"] = q[k]
+            frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> list[str]:
+    """CSV always; Parquet too when pyarrow is installed. Returns the file names written."""
+    try:
+        import pyarrow  # noqa: F401
+
+        parquet = True
+    except ImportError:
+        parquet = False
+    written = []
+    for name, table in tables.items():
+        table.to_csv(folder / f"{name}.csv", index=False, float_format="%.10g")
+        written.append(f"{name}.csv")
+        if parquet:
+            table.to_parquet(folder / f"{name}.parquet", index=False)
+            written.append(f"{name}.parquet")
+    return written
+
+
+def format_summary(table: pd.DataFrame, horizon: int) -> str:
+    """A readable terminal table."""
+    def year(v: int) -> str:
+        return f"> {horizon}" if v == NEVER else str(v)
+
+    p_cols = [c for c in table.columns if c.startswith("p_by_")]
+    head = f"{'rule':44s} " + " ".join(f"{'P≤' + c[5:]:>7s}" for c in p_cols) + f" {'median':>7s} {'10-90 % years':>15s} {'first':>6s}"
+    lines = [head, "-" * len(head)]
+    for r in table.itertuples():
+        probs = " ".join(f"{getattr(r, c):7.0%}" for c in p_cols)
+        span = f"{year(r.q10_year)}-{year(r.q90_year)}"
+        lines.append(f"{r.rule[:44]:44s} {probs} {year(r.median_year):>7s} {span:>15s} {r.share_first:6.0%}")
+    lines.append(f"paths on which no rule fires by {horizon}: {table.attrs['share_none']:.0%}")
+    base = table.attrs.get("base_year_rules")
+    if base:
+        lines.append(f"already holding in the base year (data, not evaluated): {', '.join(base)}")
+    return "\n".join(lines)

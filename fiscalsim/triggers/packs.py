@@ -1,0 +1,126 @@
+"""Reading rule packs (``fiscalsim/triggers/packs/*.yaml``) and user rules, strictly."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from fiscalsim.finance.ledger import all_line_names
+from fiscalsim.scenario.yamlio import Node, ScenarioError, load_yaml_text, suggest
+from fiscalsim.triggers.rules import COMPARATORS, TRANSFORMS, Indicator, Rule, Threshold
+
+PACKS = ("china_88", "china_liquidity", "china_debt_ratio", "japan_2007")
+RULE_KEYS = ("id", "name", "indicator", "comparator", "threshold", "persistence", "severity", "reference")
+INDICATOR_KEYS = ("numerator", "denominator", "subtract", "transform")
+THRESHOLD_KEYS = ("value", "path", "by", "points")
+
+
+def load_pack(name: str) -> list[Rule]:
+    if name not in PACKS:
+        raise ScenarioError(f"unknown rule pack {name!r}; expected one of {list(PACKS)}", suggestion=suggest(name, list(PACKS)))
+    text = resources.files("fiscalsim.triggers").joinpath("packs", f"{name}.yaml").read_text(encoding="utf-8")
+    node = load_yaml_text(text, f"<pack {name}>")
+    return parse_rules(node["rules"], f"triggers.packs.{name}", pack=name)
+
+
+def _where(node: Any, key: str | None = None) -> tuple[str | None, int | None]:
+    if isinstance(node, Node):
+        return node.file, node.key_lines.get(key, node.line) if key else node.line
+    return None, None
+
+
+def _check_keys(node: Any, allowed: tuple[str, ...], path: str) -> None:
+    if not isinstance(node, dict):
+        f, line = _where(node)
+        raise ScenarioError(f"expected a mapping with keys {list(allowed)}", f, line, path)
+    for k in node:
+        if k not in allowed:
+            f, line = _where(node, k)
+            raise ScenarioError(f"unknown key; expected one of {list(allowed)}", f, line, f"{path}.{k}",
+                                suggest(str(k), list(allowed)))
+
+
+def _series(node: Node, key: str, path: str, required: bool) -> tuple[str, ...]:
+    f, line = _where(node, key)
+    if key not in node:
+        if required:
+            raise ScenarioError(f"missing {key}", *_where(node), path)
+        return ()
+    names = node[key]
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise ScenarioError("expected a non-empty list of series names", f, line, f"{path}.{key}")
+    known = all_line_names()
+    for n in names:
+        if n not in known:
+            raise ScenarioError(f"unknown series {n!r}", f, line, f"{path}.{key}", suggest(n, list(known)))
+    return tuple(names)
+
+
+def _indicator(node: Any, path: str) -> Indicator:
+    _check_keys(node, INDICATOR_KEYS, path)
+    transform = node.get("transform", "none")
+    if transform not in TRANSFORMS:
+        raise ScenarioError(f"expected one of {list(TRANSFORMS)}", *_where(node, "transform"), f"{path}.transform")
+    return Indicator(_series(node, "numerator", path, True), _series(node, "denominator", path, False),
+                     transform, _series(node, "subtract", path, False))
+
+
+def _number(x: Any, f, line, path) -> float:
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        raise ScenarioError(f"expected a number, got {x!r}", f, line, path)
+    return float(x)
+
+
+def _threshold(node: Any, path: str) -> Threshold:
+    _check_keys(node, THRESHOLD_KEYS, path)
+    f, line = _where(node)
+    if "value" in node:
+        if len(node) != 1:
+            raise ScenarioError("give value alone, or path, or by with points", f, line, path)
+        return Threshold(value=_number(node["value"], f, line, f"{path}.value"))
+    if "path" in node:
+        pts = node["path"]
+        if not isinstance(pts, dict) or not pts or not all(isinstance(y, int) for y in pts):
+            raise ScenarioError("path must map years to thresholds", *_where(node, "path"), f"{path}.path")
+        return Threshold(path=tuple(sorted((y, _number(v, f, line, f"{path}.path")) for y, v in pts.items())))
+    if "by" in node and "points" in node:
+        pts = node["points"]
+        ok = isinstance(pts, list) and len(pts) >= 2 and all(isinstance(p, list) and len(p) == 2 for p in pts)
+        if not ok:
+            raise ScenarioError("points must be a list of [size, threshold] pairs", *_where(node, "points"),
+                                f"{path}.points")
+        points = tuple((_number(a, f, line, path), _number(b, f, line, path)) for a, b in pts)
+        if any(b[0] <= a[0] for a, b in zip(points, points[1:], strict=False)):
+            raise ScenarioError("sizes in points must increase", *_where(node, "points"), f"{path}.points")
+        return Threshold(by=_indicator(node["by"], f"{path}.by"), points=points)
+    raise ScenarioError("give value, path, or by with points", f, line, path)
+
+
+def parse_rules(items: Any, path: str, pack: str = "user") -> list[Rule]:
+    if not isinstance(items, list):
+        raise ScenarioError("expected a list of rules", None, None, path)
+    rules = []
+    for i, node in enumerate(items):
+        rp = f"{path}[{i}]"
+        _check_keys(node, RULE_KEYS, rp)
+        for key in RULE_KEYS:
+            if key not in node:
+                raise ScenarioError(f"missing {key}", *_where(node), rp)
+        f, line = _where(node, "comparator")
+        if node["comparator"] not in COMPARATORS:
+            raise ScenarioError(f"expected one of {list(COMPARATORS)}", f, line, f"{rp}.comparator")
+        persistence = node["persistence"]
+        if not isinstance(persistence, int) or isinstance(persistence, bool) or persistence < 1:
+            raise ScenarioError("persistence must be a whole number of years ≥ 1", *_where(node, "persistence"),
+                                f"{rp}.persistence")
+        for key in ("id", "name", "severity", "reference"):
+            if not isinstance(node[key], str) or not node[key].strip():
+                raise ScenarioError("expected a non-empty text", *_where(node, key), f"{rp}.{key}")
+        rules.append(Rule(node["id"], node["name"], _indicator(node["indicator"], f"{rp}.indicator"),
+                          node["comparator"], _threshold(node["threshold"], f"{rp}.threshold"), persistence,
+                          node["severity"], node["reference"], pack))
+    ids = [r.id for r in rules]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        raise ScenarioError(f"duplicate rule ids {sorted(dup)}", None, None, path)
+    return rules

@@ -1,0 +1,130 @@
+"""Fiscal-stress rules as data, and their first-passage years.
+
+A rule compares an **indicator** with a **threshold**:
+
+* indicator = Σ numerator series / Σ denominator series (no denominator: the plain sum), over
+  named model series (see ``fiscalsim.finance.ledger``), optionally as a trailing 3-year mean
+  (``mean3``) — a closed grammar, never ``eval``;
+* threshold: a constant, a year path (linear between points, flat outside) or **size-dependent**:
+  piecewise linear in another indicator (e.g. the standard fiscal scale), flat outside its points;
+* comparator ``>``, ``>=``, ``<`` or ``<=``; ``persistence`` consecutive years before it fires.
+
+The **first-passage year** of a rule on a path is the year in which its condition has held for
+``persistence`` consecutive years for the first time; :data:`NEVER` when that does not happen by
+the horizon.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NEVER = 9999  # first-passage sentinel: not triggered by the horizon
+COMPARATORS = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equal}
+TRANSFORMS = ("none", "mean3")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """(Σ numerator − Σ subtract) / Σ denominator, optionally as a trailing 3-year mean."""
+
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...] = ()
+    transform: str = "none"
+    subtract: tuple[str, ...] = ()
+
+    def series_names(self) -> set[str]:
+        return set(self.numerator) | set(self.denominator) | set(self.subtract)
+
+    def evaluate(self, lines: dict[str, np.ndarray]) -> np.ndarray:
+        """(n_paths, n_years) values; a zero or negative denominator gives +inf for a positive
+        numerator (the ratio is unbounded) and 0 otherwise."""
+        num = sum(lines[n] for n in self.numerator)
+        if self.subtract:
+            num = num - sum(lines[n] for n in self.subtract)
+        if self.denominator:
+            den = sum(lines[n] for n in self.denominator)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.where(num > 0, np.inf, 0.0))
+        else:
+            value = np.asarray(num, dtype=float)
+        if self.transform == "mean3":
+            value = trailing_mean(value, 3)
+        return value
+
+
+def trailing_mean(x: np.ndarray, window: int) -> np.ndarray:
+    """Mean of the last ``window`` years (fewer at the start), along the last axis."""
+    c = np.cumsum(x, axis=-1)
+    out = c.copy()
+    out[..., window:] = c[..., window:] - c[..., :-window]
+    counts = np.minimum(np.arange(1, x.shape[-1] + 1), window)
+    return out / counts
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A constant (``value``), a year path (``path``) or size-dependent (``by`` + ``points``)."""
+
+    value: float | None = None
+    path: tuple[tuple[int, float], ...] | None = None
+    by: Indicator | None = None
+    points: tuple[tuple[float, float], ...] | None = None
+
+    def evaluate(self, years: np.ndarray, lines: dict[str, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
+        if self.value is not None:
+            return np.full(shape, self.value)
+        if self.path is not None:
+            xs, ys = zip(*self.path, strict=True)
+            return np.broadcast_to(np.interp(years, xs, ys), shape)
+        size = self.by.evaluate(lines)
+        xs, ys = zip(*self.points, strict=True)
+        return np.interp(size, xs, ys)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One fiscal-stress rule; see the module docstring."""
+
+    id: str
+    name: str
+    indicator: Indicator
+    comparator: str
+    threshold: Threshold
+    persistence: int
+    severity: str
+    reference: str
+    pack: str = "user"
+
+    def condition(self, years: np.ndarray, lines: dict[str, np.ndarray]) -> np.ndarray:
+        value = self.indicator.evaluate(lines)
+        limit = self.threshold.evaluate(years, lines, value.shape)
+        return COMPARATORS[self.comparator](value, limit)
+
+
+def first_passage(condition: np.ndarray, years: np.ndarray, persistence: int) -> np.ndarray:
+    """Year in which ``condition`` (n_paths, n_years) first holds ``persistence`` years in a row.
+
+    Returns (n_paths,) int years, :data:`NEVER` where it never does by the last year.
+    """
+    if persistence < 1:
+        raise ValueError("persistence must be at least one year")
+    run = np.zeros(condition.shape[0], dtype=int)
+    out = np.full(condition.shape[0], NEVER, dtype=int)
+    for t in range(condition.shape[1]):
+        run = np.where(condition[:, t], run + 1, 0)
+        newly = (run >= persistence) & (out == NEVER)
+        out[newly] = years[t]
+    return out
+
+
+def first_fired(passage: np.ndarray, rule_ids: list[str]) -> np.ndarray:
+    """Which rule fires first on each path (ties: the earlier rule in the list; none: "none").
+
+    passage : (n_paths, n_rules) first-passage years.
+    """
+    first = np.argmin(passage, axis=1)
+    ids = np.asarray(rule_ids, dtype=object)[first]
+    ids[passage.min(axis=1) == NEVER] = "none"
+    return ids
