@@ -70,3 +70,32 @@ def test_books_writes_four_books_and_stacked_chart(tmp_path):
         assert (out / f"budget_stack.{ext}").stat().st_size > 10_000
     svg = (out / "budget_stack.svg").read_text()
     assert "general public budget: sources" in svg and "arrears outstanding" in svg
+
+
+def test_run_prints_summary_and_writes_results(tmp_path):
+    out = tmp_path / "run"
+    res = CliRunner().invoke(main, ["run", "--paths", "60", "--seed", "4", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "china_liquidity_default" in res.output and "P≤2030" in res.output
+    summary = pd.read_csv(out / "summary.csv")
+    assert {"rule", "p_by_2025", "p_by_2030", "p_by_2035", "p_by_2060", "median_year", "q10_year", "q90_year",
+            "share_first", "reference"} <= set(summary.columns)
+    fp = pd.read_csv(out / "first_passage.csv")
+    assert len(fp) == 60 and "first_rule" in fp.columns
+    q = pd.read_csv(out / "quantiles.csv")
+    assert set(q.kind) == {"indicator", "series"} and q.year.max() == 2060
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed_entropy"] == 4 and manifest["paths"] == 60
+    assert len(manifest["scenario_sha256"]) == 64 and "simulate" in manifest["timings_seconds"]
+    for name in manifest["files"]:
+        assert (out / name).exists()
+
+
+def test_bundled_scenarios_validate_and_run(tmp_path):
+    from fiscalsim.scenario import bundled_scenario
+
+    folder = bundled_scenario().parent
+    for path in sorted(folder.glob("*.yaml")):
+        res = CliRunner().invoke(main, ["run", str(path), "--paths", "8", "--seed", "1", "--out",
+                                        str(tmp_path / path.stem)])
+        assert res.exit_code == 0, (path, res.output)
