@@ -225,3 +225,7 @@ def books(scenario: str | None, out_dir: str) -> None:
     click.echo(f"  first year after {years[0]} with unpaid debt service: {first_debt or 'none'}")
     click.echo(f"  first year with unpaid 三保 (wages, livelihood, operations): {first_sanbao or 'none'}")
     click.echo(f"results: {out_dir}")
+
+
+if __name__ == "__main__":
+    main()
