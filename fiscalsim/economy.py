@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fiscalsim.arrays import col, rows
 from fiscalsim.demography.projector import AR1
 
 
@@ -83,19 +84,19 @@ def project_economy(e: EconomyInputs, working_age: np.ndarray, population: np.nd
         return out
 
     wage_dev = after_base(e.wage_process.path(shocks.wage))
-    wage_index = _growth_index(e.wage_growth[None, :] + wage_dev)
-    price_index = np.broadcast_to(_growth_index(e.inflation[None, :]), (n_paths, n_years))
-    coal_index = (1.0 - e.coal_depletion) ** steps[None, :] * np.exp(after_base(e.coal_process.path(shocks.coal)))
-    employment = working_age * e.participation_rate * (1.0 - e.unemployment_rate)
+    wage_index = _growth_index(rows(e.wage_growth) + wage_dev)
+    price_index = np.broadcast_to(_growth_index(rows(e.inflation)), (n_paths, n_years))
+    coal_index = (1.0 - col(e.coal_depletion)) ** steps[None, :] * np.exp(after_base(e.coal_process.path(shocks.coal)))
+    employment = working_age * col(e.participation_rate) * (1.0 - col(e.unemployment_rate))
     population_index = population / population[:, :1]
-    s = e.resource_employment_share
+    s = col(e.resource_employment_share)
     labour_demand = employment[:, :1] * (s * coal_index + (1.0 - s) * population_index)
-    households = population / e.household_size
+    households = population / col(e.household_size)
     growth = np.zeros_like(households)
     growth[:, 1:] = np.maximum(np.diff(households, axis=1), 0.0)
-    construction = e.housing_replacement_rate * households + growth
+    construction = col(e.housing_replacement_rate) * households + growth
     construction_index = construction / construction[:, :1]
-    land_price = (price_index * population_index**e.land_price_population_elasticity
+    land_price = (price_index * population_index ** col(e.land_price_population_elasticity)
                   * np.exp(after_base(e.land_price_process.path(shocks.land_price))))
     return EconomyPath(
         employment=employment, labour_demand=labour_demand, job_gap=employment - labour_demand,

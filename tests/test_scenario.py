@@ -22,7 +22,7 @@ CASES = {
     "bad_choice": (77, "demography.migration.profile", "expected one of ['residual', 'rogers_castro']",
                    "did you mean 'residual'"),
     "not_a_number": (43, "demography.fertility.tfr", "expected a number, got 'low'", ""),
-    "value_and_path": (42, "demography.fertility.tfr", "exactly one of value or path", ""),
+    "value_and_path": (42, "demography.fertility.tfr", "exactly one of value, path, distribution or table", ""),
     "bad_path_year": (59, "demography.fertility.srb.path", "path years must be integers", "'late'"),
     "malformed": (18, None, "malformed YAML", ""),
     "wrong_type": (11, "simulation.paths", "expected an integer, got 'many'", ""),

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.signal import lfilter
 
+from fiscalsim.arrays import at, col, rows
 from fiscalsim.demography.lifetable import cohort_survival_fast, default_ax
 from fiscalsim.demography.retirement import RetirementSchedule, retired_share
 from fiscalsim.demography.schedules import N_AGES
@@ -58,10 +59,14 @@ class AR1:
     sigma: float = 0.0
 
     def path(self, innovations: np.ndarray) -> np.ndarray:
-        """innovations (n_paths, n_years) standard normal → process values, same shape."""
-        if self.sigma == 0.0:
+        """innovations (n_paths, n_years) standard normal → process values, same shape.
+
+        ``sigma`` may be drawn per path (``(n_paths,)``); ``phi`` is fixed.
+        """
+        sigma = np.asarray(self.sigma, dtype=float)
+        if not np.any(sigma):
             return np.zeros_like(innovations)
-        return lfilter([self.sigma], [1.0, -self.phi], innovations, axis=-1)
+        return col(sigma) * lfilter([1.0], [1.0, -self.phi], innovations, axis=-1)
 
 
 @dataclass(frozen=True)
@@ -202,12 +207,15 @@ def new_retiree_weights(retired_now: np.ndarray, retired_next: np.ndarray) -> np
 
 def realised_processes(inputs: DemographyInputs, shocks: DemographyShocks) -> tuple[np.ndarray, ...]:
     """TFR (n_paths, n_years), Lee-Carter k (n_paths, n_years), migration rate (n_paths, n_years, n_units)."""
-    tfr = inputs.tfr_target[None, :] * np.exp(inputs.tfr_process.path(shocks.tfr))
+    tfr = rows(inputs.tfr_target) * np.exp(inputs.tfr_process.path(shocks.tfr))
     steps = np.arange(inputs.n_years, dtype=float)
-    k = inputs.lc_drift * steps[None, :] + inputs.lc_sigma * np.cumsum(shocks.mortality, axis=1)
+    sigma = col(inputs.lc_sigma)
+    k = col(inputs.lc_drift) * steps[None, :] + sigma * np.cumsum(shocks.mortality, axis=1)
     # k is zero in the base year: the base schedule is the base year's.
-    k = k - (inputs.lc_sigma * shocks.mortality[:, :1])
-    mig = inputs.migration_rate_target.T[None, :, :] + inputs.migration_process.path(shocks.migration)[:, :, None]
+    k = k - (sigma * shocks.mortality[:, :1])
+    target = np.asarray(inputs.migration_rate_target)  # (n_units, n_years) or (n_paths, n_units, n_years)
+    target = target.T[None] if target.ndim == 2 else target.transpose(0, 2, 1)
+    mig = target + inputs.migration_process.path(shocks.migration)[:, :, None]
     return tfr, k, mig
 
 
@@ -278,7 +286,8 @@ def project(inputs: DemographyInputs, shocks: DemographyShocks, full_years: tupl
     a0 = default_ax(inputs.mx_base[0])[:, 0]  # (2,): a₀ of the base schedule, by sex
     g = inputs.migration_intensity
     # A rate common to all units keeps the survival-migration factor at (n_paths, 1, 2, A).
-    common_rate = bool(np.all(inputs.migration_rate_target == inputs.migration_rate_target[:1]))
+    target = np.asarray(inputs.migration_rate_target)
+    common_rate = bool(np.all(target == target[..., :1, :]))
     X = np.empty((n_paths, 10, A))
     n_stock = len(STOCK_BANDS)
     W_retire = np.zeros((2, A, 2))  # new retirees of the previous year, weights by age
@@ -335,7 +344,8 @@ def project(inputs: DemographyInputs, shocks: DemographyShocks, full_years: tupl
         if negative:  # end-of-year women from the capped state
             end = np.roll(ring, shift + 1, axis=-1)[..., 1, :]
             births_total = births_start + 0.5 * (end[..., 1:] * asfr[:, None, 1:]).sum(-1)
-        male_share = inputs.srb[t] / (1.0 + inputs.srb[t])
+        srb_t = col(at(inputs.srb, t))
+        male_share = srb_t / (1.0 + srb_t)
         births = np.stack([births_total * male_share, births_total * (1.0 - male_share)], axis=-1)
         # Rotate: the open group absorbs the cohort turning ω; its old slot takes the newborns.
         s_open = (A - 1 - shift) % A

@@ -33,13 +33,15 @@ class Ladder:
     coupon_balance: np.ndarray
 
     @classmethod
-    def from_profile(cls, n_paths: int, total: float, profile: np.ndarray, coupon: float) -> Ladder:
-        """A ladder of ``total`` yuan spread by ``profile`` (shares by years to maturity)."""
+    def from_profile(cls, n_paths: int, total: float | np.ndarray, profile: np.ndarray,
+                     coupon: float | np.ndarray) -> Ladder:
+        """A ladder of ``total`` yuan spread by ``profile`` (shares by years to maturity);
+        ``total`` and ``coupon`` may be per path."""
         profile = np.asarray(profile, dtype=float)
         if profile.min() < 0 or not np.isclose(profile.sum(), 1.0):
             raise ValueError("a maturity profile must be non-negative and sum to one")
-        bal = np.broadcast_to(total * profile, (n_paths, len(profile))).copy()
-        return cls(bal, bal * coupon)
+        bal = np.broadcast_to(np.reshape(total, (-1, 1)) * profile, (n_paths, len(profile))).copy()
+        return cls(bal, bal * np.reshape(coupon, (-1, 1)))
 
     @property
     def total(self) -> np.ndarray:

@@ -113,24 +113,24 @@ def _staff_retire_shares(schedule: RetirementSchedule, years: np.ndarray) -> np.
 
 def initial_staff(p: FinanceParams, base_population: np.ndarray, schedule: RetirementSchedule,
                   base_year: int) -> np.ndarray:
-    """Staff by group and age at the base year's 1 January, ``(6, N_STAFF_AGES)`` persons.
+    """Staff by group and age at the base year's 1 January, ``(1|n_paths, 6, N_STAFF_AGES)``.
 
-    Headcount = staff per 1,000 residents × population, split by category shares. Within a
-    category the age-sex structure mirrors the city's population aged 22 and over not yet past the
-    category's retirement age (women: cadre rule, off-quota women: worker rule).
+    Headcount = staff per 1,000 residents (fixed or per path) × population, split by category
+    shares. Within a category the age-sex structure mirrors the city's population aged 22 and
+    over not yet past the category's retirement age (women: cadre rule, off-quota: worker rule).
     """
     city = base_population.sum(axis=0)[:, :N_STAFF_AGES]  # (2, ages)
-    total = p.staff_per_1000 * base_population.sum() / 1000.0
     year = np.array([base_year])
     retired_cadre = retired_share(RetirementSchedule(schedule.rules, 1.0), year, N_STAFF_AGES)[0]
     retired_worker = retired_share(RetirementSchedule(schedule.rules, 0.0), year, N_STAFF_AGES)[0]
-    staff = np.zeros((len(STAFF_GROUPS), N_STAFF_AGES))
+    per_head = np.zeros((len(STAFF_GROUPS), N_STAFF_AGES))
     for c, share in enumerate(p.staff_category_shares):
         retired = retired_worker if STAFF_GROUPS[2 * c].startswith("off_quota") else retired_cadre
         structure = city * (1.0 - retired)
         structure[:, :22] = 0.0
-        staff[2 * c : 2 * c + 2] = total * share * structure / structure.sum()
-    return staff
+        per_head[2 * c : 2 * c + 2] = share * structure / structure.sum()
+    total = np.asarray(p.staff_per_1000, dtype=float) * base_population.sum() / 1000.0
+    return np.reshape(total, (-1, 1, 1)) * per_head
 
 
 def calibrate(base: BaseAccounts, p: FinanceParams, drivers0: dict[str, float], n_units: int,
@@ -158,14 +158,14 @@ def calibrate(base: BaseAccounts, p: FinanceParams, drivers0: dict[str, float], 
     explained = (personnel + base.si_fiscal_subsidy + elderly + education + residents + overhead + interest0
                  + lgfv_support_paid0 + capital)
     other = E - explained
-    if other < 0:
+    if np.any(other < 0):
         raise CalibrationError(
-            f"the expenditure assumptions explain {explained / 1e4:,.0f} 万元, more than the base year's "
-            f"{E / 1e4:,.0f} 万元; lower the expenditure shares or the unit overhead"
+            f"the expenditure assumptions explain {np.max(explained) / 1e4:,.0f} 万元, more than the base "
+            f"year's {E / 1e4:,.0f} 万元; lower the expenditure shares or the unit overhead"
         )
     land_costs = p.land_cost_share * base.land_revenue
     projects = base.fund_expenditure - land_costs - special_interest0 - special_due0
-    if projects < 0:
+    if np.any(projects < 0):
         raise CalibrationError("fund expenditure is smaller than land costs and special-debt service")
     retirees0 = p.retiree_coverage * drivers0["retirement_age"]
     contributors0 = p.contributors_per_retiree * retirees0

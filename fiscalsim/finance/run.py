@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fiscalsim.arrays import at, col, rows
 from fiscalsim.demography.projector import PopulationResult
 from fiscalsim.demography.retirement import RetirementSchedule
 from fiscalsim.economy import EconomyPath
@@ -102,30 +103,34 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
 
     rate_dev = p.market_rate_process.path(shocks.market_rate)
     rate_dev[:, 0] = 0.0
-    rate = p.market_rate[None, :] + rate_dev
+    rate = rows(p.market_rate) + rate_dev
 
-    g_refi0 = p.refinancing_share_bonds[0] * base.bond_principal_repaid
+    g_refi0 = at(p.refinancing_share_bonds, 0) * base.bond_principal_repaid
     g_new0 = base.bond_revenue - g_refi0
-    s_refi0 = p.refinancing_share_bonds[0] * s_due0
+    s_refi0 = at(p.refinancing_share_bonds, 0) * s_due0
     s_new0 = base.fund_bond_proceeds - s_refi0
-    if min(g_new0, s_new0) < 0:
+    if np.any(g_new0 < 0) or np.any(s_new0 < 0):
         raise CalibrationError("base-year bond revenue is smaller than the refinancing it implies")
-    lg_interest0 = LG.interest_due()[0]
-    lg_support0 = (1 - p.lgfv_own_cash_share) * lg_interest0 + (1 - p.refinancing_share_lgfv[0]) * LG.balance[0, 0]
-    if lg_support0 < base.debt_arrears_end:
+    lg_support0 = ((1 - p.lgfv_own_cash_share) * LG.interest_due()
+                   + (1 - at(p.refinancing_share_lgfv, 0)) * LG.balance[:, 0])
+    if np.any(lg_support0 < base.debt_arrears_end):
         raise CalibrationError("base-year debt arrears exceed the off-budget debt service the assumptions imply")
 
     # --- staffing and calibration ---
     staff = np.broadcast_to(initial_staff(p, fi.base_population, fi.retirement, int(pop.years[0])),
                             (n_paths, 6, 81)).copy()
+    g_new0 = np.asarray(g_new0, dtype=float)
+    s_new0 = np.asarray(s_new0, dtype=float)
     retire = _staff_retire_shares(fi.retirement, pop.years)
     d0 = {k: float(v[0, 0]) for k, v in city.items()}
     cal = calibrate(base, p, d0, n_units, interest0=float(G.interest_due()[0]),
                     lgfv_support_paid0=lg_support0 - base.debt_arrears_end, special_due0=s_due0,
-                    special_interest0=float(S.interest_due()[0]), staff0=float(staff[0].sum()),
-                    new_special0=s_new0, employment0=float(econ.employment[0, 0]))
+                    special_interest0=float(S.interest_due()[0]), staff0=staff.sum(axis=(1, 2)),
+                    new_special0=s_new0, employment0=econ.employment[:, 0])
     unit_share = fi.base_population.sum(axis=(1, 2)) / fi.base_population.sum()
-    benefit_index = np.cumprod(np.concatenate([[1.0], 1.0 + p.benefit_indexation[1:]]))
+    indexation = rows(p.benefit_indexation).copy()
+    indexation[:, 0] = 0.0
+    benefit_index = np.cumprod(1.0 + indexation, axis=-1)  # (1|n_paths, n_years)
 
     stab = np.full(n_paths, p.stabilisation_balance_end + base.stabilisation_drawn - base.stabilisation_paid_in)
     si_balance = np.full(n_paths, base.si_balance_start)
@@ -156,12 +161,13 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
         # staffing
         headcount = staff.sum(axis=(1, 2))
         personnel = headcount * cal.cost_per_staff * wi
-        staff, sy = staffing_year(staff, retire[t], np.full((n_paths, 6), p.hires_per_retirement[t]), p.staff_entry_age)
+        hires = np.broadcast_to(col(at(p.hires_per_retirement, t)), (n_paths, 6))
+        staff, sy = staffing_year(staff, retire[t], hires, p.staff_entry_age)
 
         # social insurance
         retirees = p.retiree_coverage * city["retirement_age"][:, t]
         contributors = cal.contributor_coverage * econ.employment[:, t]
-        pe = pension_year(contributors, cal.premium_per_contributor * wi, retirees, cal.benefit * benefit_index[t],
+        pe = pension_year(contributors, cal.premium_per_contributor * wi, retirees, cal.benefit * benefit_index[:, t],
                           cal.remitted_share, base.si_other_revenue * pi, base.si_other_expenditure * pi,
                           cal.upper_share, si_balance,
                           np.full(n_paths, base.si_balance_end - base.si_balance_start if first else 0.0))
@@ -174,11 +180,12 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
         overhead = p.overhead_per_unit * n_units * pi
 
         # debt register
-        gy = debt_year(G, p.refinancing_share_bonds[t], g_new0 if first else p.new_general_bonds[t], rate[:, t],
+        refi = at(p.refinancing_share_bonds, t)
+        gy = debt_year(G, refi, g_new0 if first else at(p.new_general_bonds, t), rate[:, t],
                        p.refinancing_maturity, p.new_bond_maturity)
-        sy_ = debt_year(S, p.refinancing_share_bonds[t], s_new0 if first else p.new_special_bonds[t], rate[:, t],
+        sy_ = debt_year(S, refi, s_new0 if first else at(p.new_special_bonds, t), rate[:, t],
                         p.refinancing_maturity, p.new_bond_maturity)
-        ly = debt_year(LG, p.refinancing_share_lgfv[t], 0.0, rate[:, t] + p.lgfv_spread, p.refinancing_maturity,
+        ly = debt_year(LG, at(p.refinancing_share_lgfv, t), 0.0, rate[:, t] + p.lgfv_spread, p.refinancing_maturity,
                        p.new_bond_maturity)
         lg_support = (1 - p.lgfv_own_cash_share) * ly.interest_due + ly.principal_due - ly.refinanced
 
@@ -197,7 +204,7 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             unpaid_f_debt = np.zeros(n_paths)
             unpaid_f_other = np.zeros(n_paths)
         else:
-            projects_target = p.new_special_bonds[t] + cal.fund_projects_base * pi
+            projects_target = at(p.new_special_bonds, t) + cal.fund_projects_base * pi
             cf_target = cal.fund_carry_forward_ratio * (land_costs + sy_.interest_due + sy_.principal_due + projects_target)
             rf = land + fund_sub + fund_carry_in + sy_.refinanced + sy_.new_issuance
             fund_paid, fund_left = settle(rf, [
