@@ -51,13 +51,21 @@ def _scenario_path(scenario: str | None) -> Path:
     return Path(scenario) if scenario else bundled_scenario()
 
 
+def set_option(func):
+    return click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
+                        help="Override one scenario value (YAML), e.g. "
+                             "--set debt.market_rate='{value: 4, unit: percent per year, source: \"what-if\"}'. "
+                             "Repeatable.")(func)
+
+
 @main.command()
 @click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
+@set_option
 @user_errors
-def validate(scenarios: tuple[str, ...]) -> None:
+def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
     """Check scenario files (the bundled Hegang baseline if none is given)."""
     for path in scenarios or (str(bundled_scenario()),):
-        sc = load_scenario(path)
+        sc = load_scenario(path, overrides)
         click.echo(f"ok: {path} ({sc.name}, {sc.years[0]}-{sc.years[-1]}, {sc.demography.n_units} units)")
 
 
@@ -70,9 +78,10 @@ def validate(scenarios: tuple[str, ...]) -> None:
 @click.option("--year", "target_year", type=int, help="Year compared with the base year in the pyramid.")
 @click.option("--chunk-paths", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Paths per chunk (bounds memory; results do not depend on it).")
+@set_option
 @user_errors
 def population(scenario: str | None, n_paths: int | None, seed: int | None, out_dir: str,
-               target_year: int | None, chunk_paths: int) -> None:
+               target_year: int | None, chunk_paths: int, overrides: tuple[str, ...]) -> None:
     """Project the population of SCENARIO (default: bundled Hegang baseline).
 
     Writes population_quantiles.csv (tidy quantiles by year, unit and indicator), a pyramid PNG
@@ -84,7 +93,7 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
     from fiscalsim.simulate.seeding import root_entropy
 
     started = time.perf_counter()
-    sc = load_scenario(_scenario_path(scenario))
+    sc = load_scenario(_scenario_path(scenario), overrides)
     n = n_paths or sc.default_paths
     entropy = root_entropy(seed if seed is not None else sc.seed)
     year = target_year if target_year is not None else sc.report_year
@@ -137,9 +146,10 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
               help="Paths per chunk (bounds memory; results do not depend on it).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/run", show_default=True,
               help="Results folder (replaced atomically).")
+@set_option
 @user_errors
 def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, chunk_paths: int,
-        out_dir: str) -> None:
+        out_dir: str, overrides: tuple[str, ...]) -> None:
     """Monte Carlo run of SCENARIO (default: the bundled Hegang baseline).
 
     Prints, per rule, the probability of being triggered by key years, the median and 10-90 %
@@ -158,7 +168,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
     from fiscalsim.simulate.seeding import root_entropy
 
     t0 = time.perf_counter()
-    sc = load_scenario(_scenario_path(scenario))
+    sc = load_scenario(_scenario_path(scenario), overrides)
     t_load = time.perf_counter() - t0
     n = n_paths or sc.default_paths
     entropy = root_entropy(seed if seed is not None else sc.seed)
@@ -173,6 +183,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
         write_json(tmp / "manifest.json", {
             "command": "run", "fiscalsim_version": __version__, "scenario": str(sc.path),
             "scenario_name": sc.name, "scenario_sha256": sc.sha256, "scenario_text": sc.text,
+            "overrides": list(overrides), "uncertain_parameters": [u.key for u in sc.uncertain],
             "seed_entropy": entropy, "seed_given": seed is not None or sc.seed is not None, "paths": n,
             "jobs": jobs, "chunk_paths": chunk_paths, "years": [int(sc.years[0]), horizon],
             "rules": [{"id": r.id, "pack": r.pack, "reference": r.reference} for r in sc.rules],
@@ -190,8 +201,9 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/books", show_default=True,
               help="Results folder (replaced atomically).")
+@set_option
 @user_errors
-def books(scenario: str | None, out_dir: str) -> None:
+def books(scenario: str | None, out_dir: str, overrides: tuple[str, ...]) -> None:
     """Deterministic projection of SCENARIO's four books (no shocks), year by year.
 
     Writes books.csv (tidy: year, book, side, line, value in 万元), books_wide.csv (a row per
@@ -202,7 +214,7 @@ def books(scenario: str | None, out_dir: str) -> None:
     from fiscalsim.simulate.engine import run_model
 
     started = time.perf_counter()
-    sc = load_scenario(_scenario_path(scenario))
+    sc = load_scenario(_scenario_path(scenario), overrides)
     result = run_model(sc, 1, 0, deterministic=True)
     f = result.finance
     with atomic_directory(out_dir) as tmp:

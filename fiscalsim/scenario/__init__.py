@@ -12,10 +12,12 @@ import numpy as np
 from fiscalsim.demography.projector import DemographyInputs
 from fiscalsim.economy import EconomyInputs
 from fiscalsim.finance.inputs import BaseAccounts, FinanceParams
+from fiscalsim.scenario.compose import apply_overrides, load_tree
 from fiscalsim.scenario.demography import DEMOGRAPHY, build_demography
 from fiscalsim.scenario.finance import SECTIONS, build_accounts, build_economy, build_finance
-from fiscalsim.scenario.schema import Integer, Raw, Section, Text, line_of, validate
-from fiscalsim.scenario.yamlio import ScenarioError, load_yaml
+from fiscalsim.scenario.schema import Integer, Raw, Section, Text, location_of, validate
+from fiscalsim.scenario.yamlio import ScenarioError, suggest
+from fiscalsim.simulate.sampling import resolve_uncertain
 from fiscalsim.triggers.rules import Rule
 
 __all__ = ["SCHEMA", "Scenario", "ScenarioError", "load_scenario", "bundled_scenario"]
@@ -43,6 +45,13 @@ TRIGGERS = Section(
     },
 )
 
+UNCERTAINTY = Section(
+    "Dependence between uncertain parameters.",
+    {"correlations": Raw("Gaussian-copula correlations: a list of {between: [key, key], rho, source}",
+                         required=False)},
+    required=False,
+)
+
 SCHEMA = Section(
     "A fiscalsim scenario.",
     {
@@ -52,6 +61,7 @@ SCHEMA = Section(
         "demography": DEMOGRAPHY,
         **SECTIONS,
         "triggers": TRIGGERS,
+        "uncertainty": UNCERTAINTY,
     },
 )
 
@@ -69,6 +79,8 @@ class Scenario:
     accounts: BaseAccounts
     finance: FinanceParams
     rules: tuple[Rule, ...]
+    uncertain: tuple = ()
+    copula: tuple | None = None
 
     @property
     def name(self) -> str:
@@ -97,23 +109,25 @@ class Scenario:
         return int(self.years[-1]) if y is None else y
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, validate and build a scenario; user errors raise :class:`ScenarioError`."""
+def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Read (following ``extends:``), override, validate and build a scenario; user errors raise
+    :class:`ScenarioError` with file, line and key path."""
     path = Path(path)
-    node = load_yaml(path)
+    node, files = load_tree(path)
+    node = apply_overrides(node, list(overrides))
     settings = validate(node, SCHEMA)
     sim = settings["simulation"]
     if sim["horizon"] <= sim["base_year"]:
-        raise ScenarioError("horizon must be after base_year", str(path), node["simulation"].key_lines["horizon"],
+        raise ScenarioError("horizon must be after base_year", *node["simulation"].where("horizon"),
                             "simulation.horizon")
     ry = sim["report_year"]
     if ry is not None and not sim["base_year"] <= ry <= sim["horizon"]:
-        raise ScenarioError("report_year must lie between base_year and horizon", str(path),
-                            node["simulation"].key_lines["report_year"], "simulation.report_year")
+        raise ScenarioError("report_year must lie between base_year and horizon",
+                            *node["simulation"].where("report_year"), "simulation.report_year")
     tf = sim["triggers_from"]
     if tf is not None and not sim["base_year"] <= tf <= sim["horizon"]:
-        raise ScenarioError("triggers_from must lie between base_year and horizon", str(path),
-                            node["simulation"].key_lines["triggers_from"], "simulation.triggers_from")
+        raise ScenarioError("triggers_from must lie between base_year and horizon",
+                            *node["simulation"].where("triggers_from"), "simulation.triggers_from")
     years = np.arange(sim["base_year"], sim["horizon"] + 1)
     try:
         demography = build_demography(settings["demography"], years, path.parent)
@@ -121,15 +135,53 @@ def load_scenario(path: str | Path) -> Scenario:
         accounts = build_accounts(settings["accounts"])
         finance = build_finance(settings, years)
         rules = tuple(_build_rules(settings["triggers"], node))
+        uncertain = tuple(resolve_uncertain({k: v for k, v in settings.items() if k != "triggers"}))
+        copula = _build_copula(settings.get("uncertainty"), node, uncertain)
     except ScenarioError as exc:
         if exc.file is None:
-            line = line_of(node, exc.key) if exc.key else node.key_lines.get("demography")
-            exc = ScenarioError(exc.message, str(path), line, exc.key, exc.suggestion)
+            file, line = location_of(node, exc.key) if exc.key else (str(path), None)
+            exc = ScenarioError(exc.message, file or str(path), line, exc.key, exc.suggestion)
         raise exc from None
-    text = path.read_text(encoding="utf-8")
+    # The text of every file in the extends chain, and the overrides, identify the run.
+    parts = [f"# file: {f.name}\n{f.read_text(encoding='utf-8')}" for f in files]
+    parts += [f"# --set {o}" for o in overrides]
+    text = "\n".join(parts)
     return Scenario(path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
                     settings=settings, demography=demography, economy=economy, accounts=accounts,
-                    finance=finance, rules=rules)
+                    finance=finance, rules=rules, uncertain=uncertain, copula=copula)
+
+
+def _build_copula(section: dict[str, Any] | None, node: Any, uncertain: tuple) -> tuple | None:
+    from fiscalsim.simulate.sampling import correlation_cholesky
+
+    if not section or section.get("correlations") is None:
+        return None
+    items = section["correlations"]
+    where = node["uncertainty"]
+    file, line = where.where("correlations")
+    drawn = {u.key for u in uncertain if u.param.distribution is not None}
+    if not isinstance(items, list) or not items:
+        raise ScenarioError("expected a list of correlations", file, line, "uncertainty.correlations")
+    pairs, keys = [], []
+    for i, item in enumerate(items):
+        key = f"uncertainty.correlations[{i}]"
+        item_line = getattr(item, "line", line)
+        if not isinstance(item, dict) or set(item) != {"between", "rho", "source"}:
+            raise ScenarioError("each correlation takes between, rho and source", file, item_line, key)
+        between, rho = item["between"], item["rho"]
+        if not (isinstance(between, list) and len(between) == 2 and between[0] != between[1]):
+            raise ScenarioError("between must name two different parameters", file, item_line, key)
+        for k in between:
+            if k not in drawn:
+                raise ScenarioError(f"{k!r} is not a parameter with a distribution", file, item_line, key,
+                                    suggest(str(k), sorted(drawn)))
+        if isinstance(rho, bool) or not isinstance(rho, int | float) or not -1 < rho < 1:
+            raise ScenarioError("rho must be a number strictly between -1 and 1", file, item_line, key)
+        if not isinstance(item["source"], str) or not item["source"].strip():
+            raise ScenarioError('missing source: give a reference, or "assumption: <why>"', file, item_line, key)
+        pairs.append((between[0], between[1], float(rho)))
+        keys += [k for k in between if k not in keys]
+    return keys, correlation_cholesky(keys, pairs)
 
 
 def _build_rules(t: dict[str, Any], node: Any) -> list[Rule]:
@@ -138,14 +190,13 @@ def _build_rules(t: dict[str, Any], node: Any) -> list[Rule]:
     packs = t["packs"]
     where = node["triggers"]
     if not isinstance(packs, list) or not all(isinstance(p, str) for p in packs):
-        raise ScenarioError("expected a list of pack names", where.file, where.key_lines.get("packs"), "triggers.packs")
+        raise ScenarioError("expected a list of pack names", *where.where("packs"), "triggers.packs")
     rules: list[Rule] = []
     for name in packs:
         try:
             rules += load_pack(name)
         except ScenarioError as exc:
-            raise ScenarioError(exc.message, where.file, where.key_lines.get("packs"), "triggers.packs",
-                                exc.suggestion) from None
+            raise ScenarioError(exc.message, *where.where("packs"), "triggers.packs", exc.suggestion) from None
     if t["rules"] is not None:
         rules += parse_rules(t["rules"], "triggers.rules")
     ids = [r.id for r in rules]

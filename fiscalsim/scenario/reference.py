@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
-from fiscalsim.scenario.schema import Choice, Integer, Param, Raw, Section, Text
+from fiscalsim.scenario.schema import DISTRIBUTIONS, Choice, Integer, Param, Raw, Section, Text
 from fiscalsim.units import UNITS
 
 
 def schema_markdown(schema: Section) -> str:
+    from fiscalsim.simulate.sampling import REGISTRY
+
     lines = [
         "# Scenario reference",
         "",
         "Generated from `fiscalsim.scenario.SCHEMA` by `python scripts/make_docs.py`; do not edit.",
         "",
-        "A **parameter** is a mapping `{value: …}` or `{path: {year: value, …}, interpolation: linear|step}`",
-        "with a `unit` from its dimension's list and a `source` (a reference, or `\"assumption: why\"`).",
-        "Paths are flat beyond their first and last points. Unknown keys are errors.",
+        "A **parameter** is a mapping with a `unit` from its dimension's list, a `source` (a reference, or",
+        "`\"assumption: why\"`) and exactly one of:",
+        "",
+        "- `value: x`;",
+        "- `path: {year: x, …}` with `interpolation: linear` (default) or `step`, flat outside its points;",
+        "- `table: {file: name.csv, column: name}` — a CSV beside the scenario with a `year` column (a path);",
+        "- `distribution: {kind: …}` — drawn once per Monte Carlo path (see below).",
+        "",
+        "A time path may add `process: {kind: ar1, phi, sigma}` or `{kind: random_walk, drift, sigma}`",
+        "(values in the parameter's unit; zero in the base year). `clip: [low, high]` bounds the draws;",
+        "it is required when a distribution or process could leave the parameter's allowed range.",
+        "Correlations between distributions: `uncertainty.correlations: [{between: [key, key], rho, source}]`",
+        "(a Gaussian copula). Scenario files may `extends: base.yaml` and state only what they change.",
+        "Unknown keys are errors.",
+        "",
+        "## Distributions",
+        "",
+        "| kind | parameters (in the parameter's unit, except shape parameters) |",
+        "|---|---|",
+        *[f"| `{k}` | {', '.join(v)} |" for k, v in DISTRIBUTIONS.items()],
+        "",
+        "## Parameters that may be uncertain",
+        "",
+        "Drawn per path and substituted into the model: "
+        + ", ".join(f"`{k}`" for k in REGISTRY) + ". A distribution on any other parameter is an error",
+        "that says why (e.g. base-year accounts are data; shares that must sum to one).",
         "",
         "## Units by dimension",
         "",

@@ -199,21 +199,21 @@ class ParamValue:
         return out
 
 
-def line_of(root: Any, keypath: str) -> int | None:
-    """Line of the deepest key of a dotted ``keypath`` found in a :class:`Node` tree."""
-    node, line = root, getattr(root, "line", None)
+def location_of(root: Any, keypath: str) -> tuple[str | None, int | None]:
+    """File and line of the deepest key of a dotted ``keypath`` found in a :class:`Node` tree."""
+    node = root
+    file, line = (root.file, root.line) if isinstance(root, Node) else (None, None)
     for part in keypath.split("."):
         if not isinstance(node, Node) or part not in node:
             break
-        line = node.key_lines.get(part, line)
+        file, line = node.where(part)
         node = node[part]
-    return line
+    return file, line
 
 
 def _where(node: Any, key: str | None) -> tuple[str | None, int | None]:
     if isinstance(node, Node):
-        line = node.key_lines.get(key, node.line) if key is not None else node.line
-        return node.file, line
+        return node.where(key)
     return None, None
 
 

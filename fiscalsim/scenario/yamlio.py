@@ -40,11 +40,21 @@ class ScenarioError(Exception):
 
 
 class Node(dict):
-    """A mapping from YAML with the line of each key (1-based) and of the mapping itself."""
+    """A mapping from YAML with the line of each key (1-based) and of the mapping itself.
+
+    After ``extends:`` merging, keys of one mapping may come from different files:
+    ``key_files`` records those that do not come from ``file``.
+    """
 
     file: str
     line: int
     key_lines: dict[str, int]
+    key_files: dict[str, str]
+
+    def where(self, key: Any = None) -> tuple[str, int | None]:
+        if key is None:
+            return self.file, self.line
+        return getattr(self, "key_files", {}).get(key, self.file), self.key_lines.get(key, self.line)
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -56,6 +66,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Node:
     out.file = loader.name
     out.line = node.start_mark.line + 1
     out.key_lines = {}
+    out.key_files = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in out:

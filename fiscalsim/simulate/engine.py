@@ -24,6 +24,7 @@ from fiscalsim.simulate.population import (
     draw_demography_shocks,
     path_blocks,
 )
+from fiscalsim.simulate.sampling import materialise
 from fiscalsim.simulate.seeding import standard_normal
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,15 @@ def run_block(sc: Scenario, entropy: int, start: int, stop: int, full_years: tup
     else:
         demo_shocks = draw_demography_shocks(entropy, start, stop, n_years)
         econ_shocks, fin_shocks = draw_economy_shocks(entropy, start, stop, n_years)
-    pop = project(sc.demography, demo_shocks, full_years=full_years, out=None if out is None else out.population)
+    inputs = {"demography": sc.demography, "economy": sc.economy, "finance": sc.finance}
+    if not deterministic:
+        inputs = materialise(inputs, list(sc.uncertain), sc.copula, entropy, start, stop, np.asarray(sc.years),
+                             sc.demography.n_units)
+    demography, economy, finance = inputs["demography"], inputs["economy"], inputs["finance"]
+    pop = project(demography, demo_shocks, full_years=full_years, out=None if out is None else out.population)
     working_age = (pop.stock("working_age_male") + pop.stock("working_age_female")).sum(-1)
-    econ = project_economy(sc.economy, working_age, pop.stock("total").sum(-1), econ_shocks)
-    fi = FinanceInputs(sc.accounts, sc.finance, sc.demography.retirement, sc.demography.base_population)
+    econ = project_economy(economy, working_age, pop.stock("total").sum(-1), econ_shocks)
+    fi = FinanceInputs(sc.accounts, finance, demography.retirement, demography.base_population)
     fin = simulate_finance(fi, pop, econ, fin_shocks, out=None if out is None else out.finance)
     return ModelResult(pop, fin)
 

@@ -25,7 +25,7 @@ def load_pack(name: str) -> list[Rule]:
 
 def _where(node: Any, key: str | None = None) -> tuple[str | None, int | None]:
     if isinstance(node, Node):
-        return node.file, node.key_lines.get(key, node.line) if key else node.line
+        return node.where(key)
     return None, None
 
 
