@@ -17,6 +17,7 @@ import click
 import numpy as np
 
 from fiscalsim import __version__
+from fiscalsim.finance.model import CalibrationError
 from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
 
 log = logging.getLogger("fiscalsim")
@@ -31,6 +32,9 @@ def user_errors(func):
             return func(*args, **kwargs)
         except ScenarioError as exc:
             click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except CalibrationError as exc:
+            click.echo(f"error: the scenario cannot reproduce its base-year accounts: {exc}", err=True)
             sys.exit(2)
         except OSError as exc:
             click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from fiscalsim.finance.ledger import BOOKS, FUND_EXPENDITURE, GENERAL_EXPENDITURE
 from fiscalsim.simulate.engine import run_model
+from fiscalsim.simulate.sampling import zero_variance
 
 WAN = 1e4  # yuan per 万元
 
@@ -148,19 +149,7 @@ def test_identities_in_the_baseline_monte_carlo(hegang):
 
 
 def test_zero_variance_equals_deterministic(hegang):
-    def zero(proc):
-        return dataclasses.replace(proc, sigma=0.0)
-
-    d = hegang.demography
-    quiet = dataclasses.replace(
-        hegang,
-        demography=dataclasses.replace(d, lc_sigma=0.0, tfr_process=zero(d.tfr_process),
-                                       migration_process=zero(d.migration_process)),
-        economy=dataclasses.replace(hegang.economy, wage_process=zero(hegang.economy.wage_process),
-                                    coal_process=zero(hegang.economy.coal_process),
-                                    land_price_process=zero(hegang.economy.land_price_process)),
-        finance=dataclasses.replace(hegang.finance, market_rate_process=zero(hegang.finance.market_rate_process)),
-    )
+    quiet = zero_variance(hegang)
     noisy = run_model(quiet, 5, 123).finance
     deterministic = run_model(quiet, 5, 0, deterministic=True).finance
     for name in ("general_expenditure", "arrears_debt", "debt_government", "carry_forward"):

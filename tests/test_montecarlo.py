@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from fiscalsim.report.run import summary_table
 from fiscalsim.simulate.montecarlo import run_scenario
+from fiscalsim.simulate.sampling import zero_variance
 from fiscalsim.triggers import NEVER
 
 N = 300  # two blocks, the second partial
@@ -43,18 +44,8 @@ def test_common_random_numbers_pair_scenarios(hegang):
 
 
 def test_zero_variance_run_equals_deterministic_projection(hegang):
-    def quiet(proc):
-        return dataclasses.replace(proc, sigma=0.0)
-
-    d, e, f = hegang.demography, hegang.economy, hegang.finance
-    sc = dataclasses.replace(
-        hegang,
-        demography=dataclasses.replace(d, lc_sigma=0.0, tfr_process=quiet(d.tfr_process),
-                                       migration_process=quiet(d.migration_process)),
-        economy=dataclasses.replace(e, wage_process=quiet(e.wage_process), coal_process=quiet(e.coal_process),
-                                    land_price_process=quiet(e.land_price_process)),
-        finance=dataclasses.replace(f, market_rate_process=quiet(f.market_rate_process)),
-    )
+    sc = zero_variance(hegang)
+    assert sc.uncertain  # the baseline's stated uncertainties are there, made degenerate
     stochastic = run_scenario(sc, 4, 31)
     deterministic = run_scenario(sc, 4, 0, deterministic=True)
     assert_same(stochastic, deterministic)

@@ -130,12 +130,12 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
                             *node["simulation"].where("triggers_from"), "simulation.triggers_from")
     years = np.arange(sim["base_year"], sim["horizon"] + 1)
     try:
+        uncertain = tuple(resolve_uncertain({k: v for k, v in settings.items() if k != "triggers"}))
         demography = build_demography(settings["demography"], years, path.parent)
         economy = build_economy(settings["economy"], years)
         accounts = build_accounts(settings["accounts"])
         finance = build_finance(settings, years)
         rules = tuple(_build_rules(settings["triggers"], node))
-        uncertain = tuple(resolve_uncertain({k: v for k, v in settings.items() if k != "triggers"}))
         copula = _build_copula(settings.get("uncertainty"), node, uncertain)
     except ScenarioError as exc:
         if exc.file is None:

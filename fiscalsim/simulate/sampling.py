@@ -181,3 +181,33 @@ def materialise(inputs: dict[str, Any], uncertain: list[Uncertain], copula, entr
             value = value * getattr(inputs[t.inputs], t.factor) / u.param.scalar()
         out[t.inputs] = _set(out[t.inputs], t.field, value)
     return out
+
+
+def zero_variance(sc: Any) -> Any:
+    """The scenario with every variance set to zero: each distribution degenerate at its median,
+    each process and built-in shock process with zero innovation (and no drift). Its Monte Carlo
+    run equals the deterministic projection exactly."""
+    from fiscalsim.scenario.schema import Distribution, Process
+
+    def quiet_param(u: Uncertain) -> Uncertain:
+        p = u.param
+        dist = Distribution("fixed", (("value", p.distribution.central()),)) if p.distribution else None
+        proc = None
+        if p.process is not None:
+            proc = Process(p.process.kind, tuple((k, 0.0 if k in ("sigma", "drift") else v)
+                                                 for k, v in p.process.params))
+        return dataclasses.replace(u, param=dataclasses.replace(p, distribution=dist, process=proc))
+
+    def quiet(proc: Any) -> Any:
+        return dataclasses.replace(proc, sigma=0.0)
+
+    d, e, f = sc.demography, sc.economy, sc.finance
+    return dataclasses.replace(
+        sc,
+        demography=dataclasses.replace(d, lc_sigma=0.0, tfr_process=quiet(d.tfr_process),
+                                       migration_process=quiet(d.migration_process)),
+        economy=dataclasses.replace(e, wage_process=quiet(e.wage_process), coal_process=quiet(e.coal_process),
+                                    land_price_process=quiet(e.land_price_process)),
+        finance=dataclasses.replace(f, market_rate_process=quiet(f.market_rate_process)),
+        uncertain=tuple(quiet_param(u) for u in sc.uncertain),
+    )
