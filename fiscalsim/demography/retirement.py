@@ -15,6 +15,7 @@ the share of each single-year cohort past retirement age at 1 January of each ye
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -92,13 +93,22 @@ def _cohort_share(rule: RetirementRule, years: np.ndarray, n_ages: int) -> np.nd
 def retired_share(schedule: RetirementSchedule, years: np.ndarray, n_ages: int) -> np.ndarray:
     """Share of each single-year cohort past retirement age at 1 January.
 
-    Returns ndarray (n_years, 2, n_ages): sex 0 male, 1 female (the mix of cadres and workers).
+    Returns a read-only ndarray (n_years, 2, n_ages): sex 0 male, 1 female (the mix of cadres and
+    workers). Results are cached: schedules and years repeat for every block of paths.
     """
-    years = np.asarray(years)
+    rules = tuple(sorted(schedule.rules.items()))
+    return _retired_share(rules, float(schedule.female_cadre_share), tuple(int(y) for y in years), n_ages)
+
+
+@lru_cache(maxsize=64)
+def _retired_share(rules: tuple, female_cadre_share: float, years_t: tuple[int, ...], n_ages: int) -> np.ndarray:
+    schedule = RetirementSchedule(dict(rules), female_cadre_share)
+    years = np.asarray(years_t)
     out = np.empty((len(years), 2, n_ages))
     out[:, 0] = _cohort_share(schedule.rules["male"], years, n_ages)
     w = schedule.female_cadre_share
     out[:, 1] = w * _cohort_share(schedule.rules["female_cadre"], years, n_ages) + (1 - w) * _cohort_share(
         schedule.rules["female_worker"], years, n_ages
     )
+    out.flags.writeable = False
     return out
