@@ -89,6 +89,8 @@ def test_run_prints_summary_and_writes_results(tmp_path):
     assert len(manifest["scenario_sha256"]) == 64 and "simulate" in manifest["timings_seconds"]
     for name in manifest["files"]:
         assert (out / name).exists()
+    pytest.importorskip("pyarrow")
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "summary.parquet"), summary, check_dtype=False)
 
 
 def test_bundled_scenarios_validate_and_run(tmp_path):

@@ -31,6 +31,12 @@ CASES = {
     "accounts_unbalanced": (97, "accounts", "base-year accounts do not balance",
                             "general budget: sources 1,778,893 ≠ uses 1,778,104 万元"),
     "shares_not_one": (148, "finance", "transfer shares must sum to one", "1.05"),
+    "distribution_without_clip": (133, "economy.unemployment_rate", "draws could leave the allowed range",
+                                  "add clip"),
+    "bad_distribution": (167, "pension.retiree_coverage.distribution.hi",
+                         "a uniform distribution takes ['low', 'high']", "did you mean 'high'"),
+    "uncertain_accounts": (105, "accounts.expenditure", "cannot be uncertain", "accounts are data"),
+    "policies_not_available": (197, "policies", "policy levers are not available", "leave 'policies' empty"),
 }
 
 

@@ -62,6 +62,8 @@ SCHEMA = Section(
         **SECTIONS,
         "triggers": TRIGGERS,
         "uncertainty": UNCERTAINTY,
+        "policies": Raw("policy levers (transfers, staffing, mergers, pensions, debt, projects); reserved: "
+                        "levers are not available in this version, so the section must be empty", required=False),
     },
 )
 
@@ -124,6 +126,9 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     if ry is not None and not sim["base_year"] <= ry <= sim["horizon"]:
         raise ScenarioError("report_year must lie between base_year and horizon",
                             *node["simulation"].where("report_year"), "simulation.report_year")
+    if settings["policies"] not in (None, {}, []):
+        raise ScenarioError("policy levers are not available in this version; leave 'policies' empty",
+                            *node.where("policies"), "policies")
     tf = sim["triggers_from"]
     if tf is not None and not sim["base_year"] <= tf <= sim["horizon"]:
         raise ScenarioError("triggers_from must lie between base_year and horizon",
