@@ -68,8 +68,11 @@ def graduate_cumulative(edges: np.ndarray, group_totals: np.ndarray) -> np.ndarr
         [np.zeros(group_totals.shape[:-1] + (1,)), np.cumsum(group_totals, axis=-1)], axis=-1
     )
     ages = np.arange(edges[0], edges[-1] + 1)
-    spline = PchipInterpolator(edges, cum, axis=-1)
-    return np.diff(spline(ages), axis=-1)
+    # PCHIP's harmonic-mean slopes overflow harmlessly for subnormal group totals (the slope
+    # then becomes zero, as it should); keep that warning local to this call.
+    with np.errstate(over="ignore", divide="ignore"):
+        spline = PchipInterpolator(edges, cum, axis=-1)
+        return np.diff(spline(ages), axis=-1)
 
 
 def graduate_counts(
