@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
-from fiscalsim.scenario.schema import Distribution, Process
+from fiscalsim.scenario.uncertainty import Distribution, Process
 from fiscalsim.simulate.montecarlo import run_scenario
 from fiscalsim.simulate.sampling import draw_normals, materialise
 

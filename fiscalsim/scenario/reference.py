@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fiscalsim.scenario.schema import DISTRIBUTIONS, Choice, Integer, Param, Raw, Section, Text
+from fiscalsim.scenario.schema import Choice, Integer, Param, Raw, Section, Text
+from fiscalsim.scenario.uncertainty import DISTRIBUTIONS
 from fiscalsim.units import UNITS
 
 

@@ -14,6 +14,15 @@ from typing import Any
 
 import numpy as np
 
+from fiscalsim.scenario.uncertainty import (
+    Distribution,
+    Process,
+    _check_support,
+    _parse_clip,
+    _parse_distribution,
+    _parse_process,
+    _read_table,
+)
 from fiscalsim.scenario.yamlio import Node, ScenarioError, suggest
 from fiscalsim.units import UNITS, UnitError, model_unit, to_model_units
 
@@ -70,72 +79,6 @@ class Section:
 
 
 PARAM_KEYS = ("value", "path", "distribution", "table", "interpolation", "process", "clip", "unit", "source")
-DISTRIBUTIONS = {
-    "fixed": ("value",),
-    "normal": ("mean", "sd"),
-    "lognormal": ("median", "sigma"),
-    "uniform": ("low", "high"),
-    "triangular": ("low", "mode", "high"),
-    "beta": ("alpha", "beta", "low", "high"),
-}
-PROCESSES = {"ar1": ("phi", "sigma"), "random_walk": ("drift", "sigma")}
-#: distribution parameters stated in the parameter's unit (the others are shape parameters)
-_IN_UNITS = {"value", "mean", "sd", "median", "low", "high", "mode", "drift"}
-
-
-@dataclass(frozen=True)
-class Distribution:
-    """A distribution in model units: ``kind`` and its parameters (see ``DISTRIBUTIONS``)."""
-
-    kind: str
-    params: tuple[tuple[str, float], ...]
-
-    def ppf(self, u: np.ndarray) -> np.ndarray:
-        """Inverse CDF at uniforms ``u`` in (0, 1)."""
-        from scipy import stats
-
-        p = dict(self.params)
-        if self.kind == "fixed":
-            return np.full(np.shape(u), p["value"])
-        if self.kind == "normal":
-            return stats.norm.ppf(u, loc=p["mean"], scale=p["sd"])
-        if self.kind == "lognormal":
-            return p["median"] * np.exp(p["sigma"] * stats.norm.ppf(u))
-        if self.kind == "uniform":
-            return p["low"] + (p["high"] - p["low"]) * u
-        if self.kind == "triangular":
-            width = p["high"] - p["low"]
-            c = (p["mode"] - p["low"]) / width if width > 0 else 0.5
-            return stats.triang.ppf(u, c, loc=p["low"], scale=width)
-        if self.kind == "beta":
-            return p["low"] + (p["high"] - p["low"]) * stats.beta.ppf(u, p["alpha"], p["beta"])
-        raise ValueError(self.kind)
-
-    def central(self) -> float:
-        """The median: the value used where a single value is needed (e.g. the base population)."""
-        return float(self.ppf(np.array(0.5)))
-
-
-@dataclass(frozen=True)
-class Process:
-    """A stochastic deviation added to a time path: AR(1) or a random walk with drift (model units)."""
-
-    kind: str
-    params: tuple[tuple[str, float], ...]
-
-    def deviations(self, innovations: np.ndarray) -> np.ndarray:
-        """innovations (n_paths, n_years) standard normal → deviations, zero in the base year."""
-        from scipy.signal import lfilter
-
-        p = dict(self.params)
-        eps = innovations.copy()
-        eps[:, 0] = 0.0
-        if self.kind == "ar1":
-            return p["sigma"] * lfilter([1.0], [1.0, -p["phi"]], eps, axis=-1)
-        steps = np.arange(innovations.shape[1])
-        return p["drift"] * steps[None, :] + p["sigma"] * np.cumsum(eps, axis=-1)
-
-
 @dataclass(frozen=True)
 class ParamValue:
     """A validated parameter in model units.
@@ -370,132 +313,3 @@ def _validate_param(value: Any, spec: Param, path: str, file, line) -> ParamValu
         points.append((year, convert(pts[year], ly)))
     points.sort()
     return ParamValue(None, tuple(points), interpolation, unit, value["source"], **extra)
-
-
-def _parse_distribution(value: Node, path: str, convert) -> Distribution:
-    node = value["distribution"]
-    f, line = _where(value, "distribution")
-    key = _join(path, "distribution")
-    if not isinstance(node, dict) or "kind" not in node:
-        raise ScenarioError(f"expected a mapping with kind (one of {list(DISTRIBUTIONS)})", f, line, key)
-    kind = node["kind"]
-    if kind not in DISTRIBUTIONS:
-        raise ScenarioError(f"expected one of {list(DISTRIBUTIONS)}, got {kind!r}", f, line, _join(key, "kind"),
-                            suggest(str(kind), list(DISTRIBUTIONS)))
-    wanted = DISTRIBUTIONS[kind]
-    for k in node:
-        if k != "kind" and k not in wanted:
-            f2, l2 = _where(node, k)
-            raise ScenarioError(f"unknown key; a {kind} distribution takes {list(wanted)}", f2, l2, _join(key, k),
-                                suggest(str(k), list(wanted)))
-    params = []
-    for k in wanted:
-        if k not in node:
-            raise ScenarioError(f"missing {k} (a {kind} distribution takes {list(wanted)})", f, line, key)
-        f2, l2 = _where(node, k)
-        raw = node[k]
-        if not _is_number(raw):
-            raise ScenarioError(f"expected a number, got {raw!r}", f2, l2, _join(key, k))
-        v = convert(raw, l2, check_range=False) if k in _IN_UNITS else float(raw)
-        params.append((k, v))
-    p = dict(params)
-    problems = {
-        "normal": p.get("sd", 1) <= 0, "lognormal": p.get("sigma", 1) <= 0 or p.get("median", 1) <= 0,
-        "uniform": p.get("high", 1) <= p.get("low", 0),
-        "triangular": not p.get("low", 0) <= p.get("mode", 0) <= p.get("high", 0) or p.get("high", 1) <= p.get("low", 0),
-        "beta": p.get("alpha", 1) <= 0 or p.get("beta", 1) <= 0 or p.get("high", 1) <= p.get("low", 0),
-    }
-    if problems.get(kind, False):
-        raise ScenarioError(f"invalid {kind} distribution parameters {p}", f, line, key)
-    for k in ("low", "high", "value"):
-        if k in p:
-            convert(node[k], _where(node, k)[1])  # bounded supports must lie inside the range
-    return Distribution(kind, tuple(params))
-
-
-def _parse_process(value: Node, path: str, unit: str, spec: Param, convert) -> Process:
-    node = value["process"]
-    f, line = _where(value, "process")
-    key = _join(path, "process")
-    if not isinstance(node, dict) or node.get("kind") not in PROCESSES:
-        raise ScenarioError(f"expected a mapping with kind one of {list(PROCESSES)}", f, line, key)
-    wanted = PROCESSES[node["kind"]]
-    for k in node:
-        if k != "kind" and k not in wanted:
-            f2, l2 = _where(node, k)
-            raise ScenarioError(f"unknown key; {node['kind']} takes {list(wanted)}", f2, l2, _join(key, k),
-                                suggest(str(k), list(wanted)))
-    params = []
-    for k in wanted:
-        if k not in node or not _is_number(node[k]):
-            raise ScenarioError(f"{k} must be a number", f, line, key)
-        _, l2 = _where(node, k)
-        params.append((k, convert(node[k], l2, check_range=False) if k in _IN_UNITS or k == "sigma" else float(node[k])))
-    p = dict(params)
-    if p["sigma"] < 0 or ("phi" in p and not -1 < p["phi"] < 1):
-        raise ScenarioError("sigma must be ≥ 0 and phi inside (-1, 1)", f, line, key)
-    return Process(node["kind"], tuple(params))
-
-
-def _check_support(value: Node, kind: str, process, clip, spec: Param, path: str, file, line) -> None:
-    """Draws must stay inside the parameter's range: bounded distributions must lie inside it;
-    unbounded ones and processes need an explicit clip inside it."""
-    lo = -np.inf if spec.lo is None else spec.lo
-    hi = np.inf if spec.hi is None else spec.hi
-    if clip is not None:
-        if clip[0] < lo or clip[1] > hi:
-            raise ScenarioError(f"clip {list(clip)} must lie inside the allowed range [{spec.lo}, {spec.hi}] "
-                                f"{model_unit(spec.dimension)}", file, line, path)
-        return
-    bounded = False
-    if kind == "distribution" and process is None:
-        d = value["distribution"]
-        if d["kind"] in ("uniform", "triangular", "beta"):
-            bounded = True
-        elif d["kind"] == "fixed":
-            bounded = True
-    if not bounded and (np.isfinite(lo) or np.isfinite(hi)):
-        raise ScenarioError(f"draws could leave the allowed range [{spec.lo}, {spec.hi}] "
-                            f"{model_unit(spec.dimension)}: add clip: [low, high] inside it", file, line, path)
-
-
-def _parse_clip(value: Node, path: str, convert) -> tuple[float, float]:
-    node = value["clip"]
-    f, line = _where(value, "clip")
-    if not (isinstance(node, list) and len(node) == 2 and all(_is_number(x) for x in node)):
-        raise ScenarioError("clip must be [low, high]", f, line, _join(path, "clip"))
-    lo, hi = (convert(x, line, check_range=False) for x in node)
-    if hi < lo:
-        raise ScenarioError("clip must be [low, high] with low ≤ high", f, line, _join(path, "clip"))
-    return lo, hi
-
-
-def _read_table(value: Node, path: str, convert) -> list[tuple[int, float]]:
-    """``table: {file: x.csv, column: name}``: a CSV with a ``year`` column, relative to the file."""
-    from pathlib import Path
-
-    import pandas as pd
-
-    node = value["table"]
-    f, line = _where(value, "table")
-    key = _join(path, "table")
-    if not isinstance(node, dict) or set(node) != {"file", "column"}:
-        raise ScenarioError("table takes file and column", f, line, key)
-    csv = Path(f).parent / str(node["file"]) if f else Path(str(node["file"]))
-    try:
-        df = pd.read_csv(csv)
-    except FileNotFoundError:
-        raise ScenarioError(f"table file not found: {csv}", f, line, key) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise ScenarioError(f"cannot read table {csv}: {exc}", f, line, key) from None
-    if "year" not in df.columns or node["column"] not in df.columns:
-        raise ScenarioError(f"table {csv} needs columns year and {node['column']!r}; it has {list(df.columns)}",
-                            f, line, key)
-    points = []
-    for i, (year, v) in enumerate(zip(df["year"], df[node["column"]], strict=True)):
-        if not float(year).is_integer() or not _is_number(v):
-            raise ScenarioError(f"{csv}: row {i + 2}: expected an integer year and a number", f, line, key)
-        points.append((int(year), convert(float(v), line)))
-    if not points or len({p[0] for p in points}) != len(points):
-        raise ScenarioError(f"{csv}: years must be present and unique", f, line, key)
-    return sorted(points)

@@ -187,7 +187,7 @@ def zero_variance(sc: Any) -> Any:
     """The scenario with every variance set to zero: each distribution degenerate at its median,
     each process and built-in shock process with zero innovation (and no drift). Its Monte Carlo
     run equals the deterministic projection exactly."""
-    from fiscalsim.scenario.schema import Distribution, Process
+    from fiscalsim.scenario.uncertainty import Distribution, Process
 
     def quiet_param(u: Uncertain) -> Uncertain:
         p = u.param
