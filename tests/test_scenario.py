@@ -36,7 +36,7 @@ CASES = {
     "bad_distribution": (167, "pension.retiree_coverage.distribution.hi",
                          "a uniform distribution takes ['low', 'high']", "did you mean 'high'"),
     "uncertain_accounts": (105, "accounts.expenditure", "cannot be uncertain", "accounts are data"),
-    "policies_not_available": (197, "policies", "policy levers are not available", "leave 'policies' empty"),
+    "unknown_lever": (198, "policies.hirring", "unknown key", "did you mean 'hiring'"),
 }
 
 

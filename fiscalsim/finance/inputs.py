@@ -113,3 +113,57 @@ class FinanceParams:
     lgfv_spread: float
     lgfv_own_cash_share: float
     provincial_substitute_share: float
+    # policy levers (fiscalsim.policies); neutral defaults leave the baseline unchanged
+    levers: PolicyLevers | None = None
+
+
+@dataclass(frozen=True)
+class RestructuringResponse:
+    """Measures applied on a path from the year after ``trigger`` fires there (国办函〔2016〕88号).
+
+    hiring_freeze: no hires; capital_stop: no new capital spending; other_cut: share of
+    discretionary "other" spending cut; land_to_debt: fund transfers to the general budget
+    earmarked for debt (all land income after costs is transferred); asset_sales: yuan a year;
+    provincial_aid: yuan a year for ``aid_years`` years.
+    """
+
+    trigger: str
+    hiring_freeze: bool
+    capital_stop: bool
+    other_cut: float
+    land_to_debt: bool
+    asset_sales: float
+    provincial_aid: float
+    aid_years: int
+
+
+@dataclass(frozen=True)
+class PolicyLevers:
+    """Year-indexed policy settings, each ``(n_years,)`` unless stated; neutral = no policy.
+
+    transfer_multiplier: on equalisation and special transfers; tax_multiplier: on own tax
+    (enforcement); staff_wage_cap: maximum staff wage growth (NaN: none); offquota_layoff_share:
+    share of off-quota staff laid off in the year; overhead_factor (n_years, n_units): share of
+    each unit's overhead still paid (mergers); policy_costs: one-off costs (yuan); asset_sales
+    (yuan); debt_swap: LGFV debt swapped into general bonds (yuan); project_cost, project_revenue
+    (yuan) and project_bond_share: a capital project in the fund budget.
+    """
+
+    transfer_multiplier: np.ndarray
+    tax_multiplier: np.ndarray
+    staff_wage_cap: np.ndarray
+    offquota_layoff_share: np.ndarray
+    overhead_factor: np.ndarray
+    policy_costs: np.ndarray
+    asset_sales: np.ndarray
+    debt_swap: np.ndarray
+    project_cost: np.ndarray
+    project_revenue: np.ndarray
+    project_bond_share: float
+    restructuring: RestructuringResponse | None = None
+
+    @classmethod
+    def neutral(cls, n_years: int, n_units: int) -> PolicyLevers:
+        z = np.zeros(n_years)
+        return cls(np.ones(n_years), np.ones(n_years), np.full(n_years, np.nan), z, np.ones((n_years, n_units)),
+                   z, z, z, z, z, 0.0)

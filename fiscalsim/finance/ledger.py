@@ -14,16 +14,17 @@ import numpy as np
 GENERAL_SOURCES = (
     "own_tax_revenue", "own_nontax_revenue", "transfer_equalisation", "transfer_special",
     "transfer_tax_returns", "carry_over_in", "bond_proceeds_refinancing", "bond_proceeds_new",
-    "stabilisation_drawn", "transfer_in_from_fund", "provincial_substitute_general",
+    "stabilisation_drawn", "transfer_in_from_fund", "provincial_substitute_general", "asset_sales",
+    "provincial_aid",
 )
 GENERAL_USES = (
     "exp_personnel", "exp_social_insurance_subsidy", "exp_services_education", "exp_services_elderly",
     "exp_services_residents", "exp_overhead", "exp_general_interest", "exp_lgfv_support",
-    "exp_arrears_repaid", "exp_capital", "exp_other_residual", "remittance_up",
+    "exp_arrears_repaid", "exp_policy_costs", "exp_capital", "exp_other_residual", "remittance_up",
     "bond_principal_repaid", "stabilisation_paid_in", "carry_forward",
 )
 FUND_SOURCES = (
-    "land_revenue", "fund_subsidy", "fund_carry_over_in", "special_bond_proceeds_refinancing",
+    "land_revenue", "project_revenue", "fund_subsidy", "fund_carry_over_in", "special_bond_proceeds_refinancing",
     "special_bond_proceeds_new", "provincial_substitute_fund",
 )
 FUND_USES = (
@@ -41,7 +42,7 @@ BOOKS = {
 GENERAL_EXPENDITURE = (
     "exp_personnel", "exp_social_insurance_subsidy", "exp_services_education", "exp_services_elderly",
     "exp_services_residents", "exp_overhead", "exp_general_interest", "exp_lgfv_support",
-    "exp_arrears_repaid", "exp_capital", "exp_other_residual",
+    "exp_arrears_repaid", "exp_policy_costs", "exp_capital", "exp_other_residual",
 )
 FUND_EXPENDITURE = ("land_costs", "fund_projects_residual", "special_interest", "special_principal_repaid",
                     "fund_arrears_repaid")
@@ -50,7 +51,7 @@ MEMO = (
     "debt_general", "debt_special", "debt_lgfv", "debt_government", "general_interest_due",
     "general_principal_due", "special_interest_due", "special_principal_due", "lgfv_interest_due",
     "lgfv_principal_due", "lgfv_refinanced", "lgfv_support_due", "debt_service_due", "debt_service_unpaid",
-    "general_bond_issuance", "special_bond_issuance",
+    "general_bond_issuance", "special_bond_issuance", "debt_swap", "restructured", "staff_wage_index",
     # arrears and balances
     "arrears_debt", "arrears_sanbao", "arrears_fund", "arrears_new_debt", "arrears_new_sanbao",
     "arrears_new_fund", "arrears_repaid_sanbao", "arrears_repaid_debt", "remittance_due",

@@ -10,8 +10,8 @@ from fiscalsim.arrays import at, col, rows
 from fiscalsim.demography.projector import PopulationResult
 from fiscalsim.demography.retirement import RetirementSchedule
 from fiscalsim.economy import EconomyPath
-from fiscalsim.finance.debt import Ladder, debt_year
-from fiscalsim.finance.inputs import BaseAccounts, FinanceParams
+from fiscalsim.finance.debt import Ladder, debt_year, issue
+from fiscalsim.finance.inputs import BaseAccounts, FinanceParams, PolicyLevers
 from fiscalsim.finance.ledger import (
     FUND_EXPENDITURE,
     GENERAL_EXPENDITURE,
@@ -29,6 +29,7 @@ from fiscalsim.finance.model import (
 from fiscalsim.finance.pension import pension_year
 from fiscalsim.finance.staffing import staffing_year
 from fiscalsim.finance.transfers import equalisation_transfer
+from fiscalsim.triggers.rules import Rule
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class FinanceInputs:
     params: FinanceParams
     retirement: RetirementSchedule
     base_population: np.ndarray  # (n_units, 2, 101) at the base year's 1 January
+    restructuring_rule: Rule | None = None  # the trigger of the automatic response
+    triggers_from: int | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,12 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
                     special_interest0=float(S.interest_due()[0]), staff0=staff.sum(axis=(1, 2)),
                     new_special0=s_new0, employment0=econ.employment[:, 0])
     unit_share = fi.base_population.sum(axis=(1, 2)) / fi.base_population.sum()
+    lv = p.levers if p.levers is not None else PolicyLevers.neutral(n_years, n_units)
+    response = lv.restructuring
+    restructured = np.zeros(n_paths, dtype=bool)
+    fired_run = np.zeros(n_paths, dtype=int)
+    fired_year = np.full(n_paths, -1)
+    staff_wi = np.ones(n_paths)
     indexation = rows(p.benefit_indexation).copy()
     indexation[:, 0] = 0.0
     benefit_index = np.cumprod(1.0 + indexation, axis=-1)  # (1|n_paths, n_years)
@@ -150,19 +159,28 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
         # revenue and transfers
         wage_bill = econ.employment[:, t] / emp0 * wi
         tax = base.tax_revenue * ((1 - p.resource_tax_share) * wage_bill + p.resource_tax_share * econ.coal_index[:, t] * pi)
+        tax = tax * lv.tax_multiplier[t]
         nontax = cal.nontax * pi * res / city["residents"][:, 0]
         own = tax + nontax
         drivers_t = np.stack([res, pupils, elderly], axis=-1)
         need = (cal.need_unit_costs * drivers_t).sum(axis=-1) * wi
-        eq = equalisation_transfer(need, own, cal.equalisation_coefficient)
-        special_tr = cal.special_transfer * pi
+        eq = equalisation_transfer(need, own, cal.equalisation_coefficient) * lv.transfer_multiplier[t]
+        special_tr = cal.special_transfer * pi * lv.transfer_multiplier[t]
         returns = np.full(n_paths, cal.tax_returns)
 
         # staffing
         headcount = staff.sum(axis=(1, 2))
-        personnel = headcount * cal.cost_per_staff * wi
-        hires = np.broadcast_to(col(at(p.hires_per_retirement, t)), (n_paths, 6))
-        staff, sy = staffing_year(staff, retire[t], hires, p.staff_entry_age)
+        if t > 0:  # staff wages follow the average wage unless capped (wage freeze or cap)
+            growth = econ.wage_index[:, t] / econ.wage_index[:, t - 1] - 1.0
+            cap = lv.staff_wage_cap[t]
+            staff_wi = staff_wi * (1.0 + (growth if np.isnan(cap) else np.minimum(growth, cap)))
+        personnel = headcount * cal.cost_per_staff * staff_wi
+        hires = np.array(np.broadcast_to(col(at(p.hires_per_retirement, t)), (n_paths, 6)))
+        if response is not None and response.hiring_freeze:
+            hires[restructured] = 0.0
+        layoffs = np.zeros((n_paths, 6))
+        layoffs[:, 4:6] = lv.offquota_layoff_share[t] * staff[:, 4:6].sum(axis=-1)
+        staff, sy = staffing_year(staff, retire[t], hires, p.staff_entry_age, layoffs if lv.offquota_layoff_share[t] else None)
 
         # social insurance
         retirees = p.retiree_coverage * city["retirement_age"][:, t]
@@ -177,13 +195,20 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
         edu = cal.education_per_pupil * pupils * wi
         resid = cal.residents_per_person * res * wi
         eld = cal.elderly_per_person * elderly * wi
-        overhead = p.overhead_per_unit * n_units * pi
+        overhead = p.overhead_per_unit * lv.overhead_factor[t].sum() * pi
 
-        # debt register
+        # debt register: a swap of LGFV debt into general bonds happens on 1 January
+        swap = np.minimum(lv.debt_swap[t], LG.total)
+        if lv.debt_swap[t] > 0:
+            keep = np.where(LG.total > 0, 1.0 - swap / np.where(LG.total > 0, LG.total, 1.0), 1.0)
+            LG.balance *= keep[:, None]
+            LG.coupon_balance *= keep[:, None]
+            issue(G, swap, p.new_bond_maturity, rate[:, t])
         refi = at(p.refinancing_share_bonds, t)
         gy = debt_year(G, refi, g_new0 if first else at(p.new_general_bonds, t), rate[:, t],
                        p.refinancing_maturity, p.new_bond_maturity)
-        sy_ = debt_year(S, refi, s_new0 if first else at(p.new_special_bonds, t), rate[:, t],
+        project_bonds = p.levers.project_bond_share * lv.project_cost[t] if p.levers is not None else 0.0
+        sy_ = debt_year(S, refi, s_new0 if first else at(p.new_special_bonds, t) + project_bonds, rate[:, t],
                         p.refinancing_maturity, p.new_bond_maturity)
         ly = debt_year(LG, at(p.refinancing_share_lgfv, t), 0.0, rate[:, t] + p.lgfv_spread, p.refinancing_maturity,
                        p.new_bond_maturity)
@@ -191,9 +216,12 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
 
         # --- government fund budget ---
         land = base.land_revenue * econ.construction_index[:, t] * econ.land_price_index[:, t]
+        project_rev = np.full(n_paths, lv.project_revenue[t])
         fund_sub = base.fund_subsidy * pi
         land_costs = cal.land_costs_share * land
         transfer_out = cal.fund_transfer_out_share * land
+        if response is not None and response.land_to_debt:
+            transfer_out = np.where(restructured, np.maximum(land - land_costs, transfer_out), transfer_out)
         if first:
             fund_paid = {"land_costs": land_costs, "arrears": np.zeros(n_paths), "interest": sy_.interest_due,
                          "principal": sy_.principal_due, "transfer_out": np.full(n_paths, base.fund_transfer_out),
@@ -204,9 +232,9 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             unpaid_f_debt = np.zeros(n_paths)
             unpaid_f_other = np.zeros(n_paths)
         else:
-            projects_target = at(p.new_special_bonds, t) + cal.fund_projects_base * pi
+            projects_target = at(p.new_special_bonds, t) + cal.fund_projects_base * pi + lv.project_cost[t]
             cf_target = cal.fund_carry_forward_ratio * (land_costs + sy_.interest_due + sy_.principal_due + projects_target)
-            rf = land + fund_sub + fund_carry_in + sy_.refinanced + sy_.new_issuance
+            rf = land + project_rev + fund_sub + fund_carry_in + sy_.refinanced + sy_.new_issuance
             fund_paid, fund_left = settle(rf, [
                 ("land_costs", land_costs), ("interest", sy_.interest_due), ("principal", sy_.principal_due),
                 ("arrears", arrears_fund), ("transfer_out", transfer_out), ("projects", projects_target),
@@ -231,11 +259,21 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
         remit = cal.remittance_share * own
         capital_target = cal.capital * pi
         other_target = cal.other * pi
+        policy_costs = np.full(n_paths, lv.policy_costs[t])
+        sales = np.full(n_paths, lv.asset_sales[t])
+        aid = np.zeros(n_paths)
+        if response is not None:
+            capital_target = np.where(restructured & response.capital_stop, 0.0, capital_target)
+            other_target = np.where(restructured, other_target * (1.0 - response.other_cut), other_target)
+            sales = sales + np.where(restructured, response.asset_sales, 0.0)
+            in_aid = restructured & (t - fired_year <= response.aid_years)
+            aid = np.where(in_aid, response.provincial_aid, 0.0)
         sanbao = {"personnel": personnel, "si_subsidy": pe.fiscal_subsidy, "education": edu,
                   "elderly": eld, "residents": resid, "overhead": overhead}
         if first:
             paid = dict(sanbao)
             paid.update({"remit": remit, "sanbao_arrears": np.zeros(n_paths), "debt_arrears": np.zeros(n_paths),
+                         "policy": np.zeros(n_paths),
                          "interest": gy.interest_due, "principal": gy.principal_due,
                          "lgfv": lg_support - base.debt_arrears_end, "capital": np.full(n_paths, cal.capital),
                          "other": np.full(n_paths, cal.other),
@@ -246,11 +284,12 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             unpaid_debt = np.full(n_paths, base.debt_arrears_end)
             unpaid_sanbao = np.zeros(n_paths)
         else:
-            resources = own + eq + special_tr + returns + carry_in + gy.refinanced + gy.new_issuance + transfer_in
+            resources = (own + eq + special_tr + returns + carry_in + gy.refinanced + gy.new_issuance + transfer_in
+                         + sales + aid)
             cf_target = cal.carry_forward_ratio * (sum(sanbao.values()) + gy.interest_due + capital_target + other_target)
             items = [("remit", remit)] + list(sanbao.items()) + [
                 ("interest", gy.interest_due), ("principal", gy.principal_due), ("lgfv", lg_support),
-                ("sanbao_arrears", arrears_sanbao), ("debt_arrears", arrears_debt),
+                ("sanbao_arrears", arrears_sanbao), ("debt_arrears", arrears_debt), ("policy", policy_costs),
                 ("capital", capital_target), ("other", other_target), ("carry_forward", cf_target)]
             paid, left = settle(resources + stab, items)
             drawn = np.clip(stab - left, 0.0, stab)
@@ -279,7 +318,10 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             "transfer_special": special_tr, "transfer_tax_returns": returns, "carry_over_in": L["carry_forward"][:, t - 1]
             if t else np.full(n_paths, base.carry_over_in), "bond_proceeds_refinancing": gy.refinanced,
             "bond_proceeds_new": gy.new_issuance, "stabilisation_drawn": drawn, "transfer_in_from_fund": transfer_in,
-            "provincial_substitute_general": prov_g,
+            "provincial_substitute_general": prov_g, "asset_sales": sales if not first else np.zeros(n_paths),
+            "provincial_aid": aid if not first else np.zeros(n_paths), "exp_policy_costs": paid["policy"],
+            "project_revenue": project_rev, "debt_swap": swap * np.ones(n_paths),
+            "restructured": restructured.astype(float), "staff_wage_index": staff_wi,
             "exp_personnel": paid["personnel"], "exp_social_insurance_subsidy": paid["si_subsidy"],
             "exp_services_education": paid["education"], "exp_services_elderly": paid["elderly"],
             "exp_services_residents": paid["residents"], "exp_overhead": paid["overhead"],
@@ -304,7 +346,7 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             "general_principal_due": gy.principal_due, "special_interest_due": sy_.interest_due,
             "special_principal_due": sy_.principal_due, "lgfv_interest_due": ly.interest_due,
             "lgfv_principal_due": ly.principal_due, "lgfv_refinanced": ly.refinanced, "lgfv_support_due": lg_support,
-            "general_bond_issuance": gy.refinanced + gy.new_issuance,
+            "general_bond_issuance": gy.refinanced + gy.new_issuance + swap,
             "special_bond_issuance": sy_.refinanced + sy_.new_issuance,
             "arrears_debt": arrears_debt, "arrears_sanbao": arrears_sanbao, "arrears_fund": arrears_fund,
             "arrears_new_debt": unpaid_debt - prov_g, "arrears_new_sanbao": unpaid_sanbao,
@@ -328,10 +370,22 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
         L["general_balance_before_financing"][:, t] = (own + eq + special_tr + returns + transfer_in
                                                        - L["general_expenditure"][:, t] - paid["remit"])
         # per unit
-        U["unit_overhead"][:, t] = (p.overhead_per_unit * pi)[:, None]
+        U["unit_overhead"][:, t] = col(p.overhead_per_unit * pi) * lv.overhead_factor[t][None, :]
         U["unit_services"][:, t] = wi[:, None] * (cal.education_per_pupil * unit["pupils"][:, t]
                                                   + cal.residents_per_person * unit["residents"][:, t]
                                                   + cal.elderly_per_person * unit["elderly"][:, t])
         U["unit_staff"][:, t] = headcount[:, None] * unit_share[None, :]
         U["unit_personnel"][:, t] = personnel[:, None] * unit_share[None, :]
+        # automatic restructuring response: evaluate its trigger on this year's lines
+        if response is not None and fi.restructuring_rule is not None:
+            rule = fi.restructuring_rule
+            names = rule.indicator.series_names() | (rule.threshold.by.series_names() if rule.threshold.by else set())
+            window = {k: L[k][:, : t + 1] for k in names}
+            cond = rule.condition(np.asarray(pop.years[: t + 1]), window)[:, -1]
+            if fi.triggers_from is not None and pop.years[t] < fi.triggers_from:
+                cond = np.zeros_like(cond)
+            fired_run = np.where(cond, fired_run + 1, 0)
+            newly = (fired_run >= rule.persistence) & ~restructured
+            fired_year = np.where(newly, t, fired_year)
+            restructured = restructured | newly
     return out

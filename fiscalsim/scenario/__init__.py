@@ -12,6 +12,7 @@ import numpy as np
 from fiscalsim.demography.projector import DemographyInputs
 from fiscalsim.economy import EconomyInputs
 from fiscalsim.finance.inputs import BaseAccounts, FinanceParams
+from fiscalsim.policies.levers import POLICIES, build_levers
 from fiscalsim.scenario.compose import apply_overrides, load_tree
 from fiscalsim.scenario.demography import DEMOGRAPHY, build_demography
 from fiscalsim.scenario.finance import SECTIONS, build_accounts, build_economy, build_finance
@@ -62,8 +63,7 @@ SCHEMA = Section(
         **SECTIONS,
         "triggers": TRIGGERS,
         "uncertainty": UNCERTAINTY,
-        "policies": Raw("policy levers (transfers, staffing, mergers, pensions, debt, projects); reserved: "
-                        "levers are not available in this version, so the section must be empty", required=False),
+        "policies": POLICIES,
     },
 )
 
@@ -81,6 +81,7 @@ class Scenario:
     accounts: BaseAccounts
     finance: FinanceParams
     rules: tuple[Rule, ...]
+    restructuring_trigger: str | None = None
     uncertain: tuple = ()
     copula: tuple | None = None
 
@@ -126,9 +127,6 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     if ry is not None and not sim["base_year"] <= ry <= sim["horizon"]:
         raise ScenarioError("report_year must lie between base_year and horizon",
                             *node["simulation"].where("report_year"), "simulation.report_year")
-    if settings["policies"] not in (None, {}, []):
-        raise ScenarioError("policy levers are not available in this version; leave 'policies' empty",
-                            *node.where("policies"), "policies")
     tf = sim["triggers_from"]
     if tf is not None and not sim["base_year"] <= tf <= sim["horizon"]:
         raise ScenarioError("triggers_from must lie between base_year and horizon",
@@ -141,6 +139,8 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
         accounts = build_accounts(settings["accounts"])
         finance = build_finance(settings, years)
         rules = tuple(_build_rules(settings["triggers"], node))
+        finance, restructuring_trigger = build_levers(settings.get("policies"), years, demography.unit_names,
+                                                      [r.id for r in rules], finance)
         copula = _build_copula(settings.get("uncertainty"), node, uncertain)
     except ScenarioError as exc:
         if exc.file is None:
@@ -153,7 +153,8 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     text = "\n".join(parts)
     return Scenario(path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
                     settings=settings, demography=demography, economy=economy, accounts=accounts,
-                    finance=finance, rules=rules, uncertain=uncertain, copula=copula)
+                    finance=finance, rules=rules, restructuring_trigger=restructuring_trigger,
+                    uncertain=uncertain, copula=copula)
 
 
 def _build_copula(section: dict[str, Any] | None, node: Any, uncertain: tuple) -> tuple | None:

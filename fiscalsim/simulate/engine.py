@@ -66,7 +66,9 @@ def run_block(sc: Scenario, entropy: int, start: int, stop: int, full_years: tup
     pop = project(demography, demo_shocks, full_years=full_years, out=None if out is None else out.population)
     working_age = (pop.stock("working_age_male") + pop.stock("working_age_female")).sum(-1)
     econ = project_economy(economy, working_age, pop.stock("total").sum(-1), econ_shocks)
-    fi = FinanceInputs(sc.accounts, finance, demography.retirement, demography.base_population)
+    rule = next((r for r in sc.rules if r.id == sc.restructuring_trigger), None)
+    fi = FinanceInputs(sc.accounts, finance, demography.retirement, demography.base_population, rule,
+                       sc.triggers_from)
     fin = simulate_finance(fi, pop, econ, fin_shocks, out=None if out is None else out.finance)
     return ModelResult(pop, fin)
 
