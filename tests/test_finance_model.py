@@ -90,10 +90,11 @@ def check_identities(f):
         np.testing.assert_allclose(f[name][:, 1:], f[name][:, :-1] + f[iss][:, 1:] - f[due][:, 1:], rtol=rel,
                                    atol=1e-6)
     np.testing.assert_allclose(f["debt_lgfv"][:, 1:], f["debt_lgfv"][:, :-1] + f["lgfv_refinanced"][:, 1:]
-                               - f["lgfv_principal_due"][:, 1:], rtol=rel, atol=1e-6)
+                               - f["lgfv_principal_due"][:, 1:] - f["debt_swap"][:, 1:], rtol=rel, atol=1e-6)
     # Every yuan of 三保 left unpaid is arrears: stock(t) = stock(t−1) + due − paid − arrears repaid.
     sanbao_paid = sum(f[n] for n in ("exp_personnel", "exp_social_insurance_subsidy", "exp_services_education",
-                                     "exp_services_elderly", "exp_services_residents", "exp_overhead"))
+                                     "exp_services_elderly", "exp_services_residents", "exp_overhead",
+                                     "exp_policy_costs"))
     prev = np.concatenate([np.zeros((f["arrears_sanbao"].shape[0], 1)), f["arrears_sanbao"][:, :-1]], axis=1)
     scale = f["general_expenditure"].max()
     np.testing.assert_allclose(f["arrears_sanbao"], prev + f["sanbao_due"] - sanbao_paid - f["arrears_repaid_sanbao"],

@@ -269,11 +269,11 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             in_aid = restructured & (t - fired_year <= response.aid_years)
             aid = np.where(in_aid, response.provincial_aid, 0.0)
         sanbao = {"personnel": personnel, "si_subsidy": pe.fiscal_subsidy, "education": edu,
-                  "elderly": eld, "residents": resid, "overhead": overhead}
+                  "elderly": eld, "residents": resid, "overhead": overhead,
+                  "policy": policy_costs}  # one-off costs of reforms are operations, not optional
         if first:
             paid = dict(sanbao)
             paid.update({"remit": remit, "sanbao_arrears": np.zeros(n_paths), "debt_arrears": np.zeros(n_paths),
-                         "policy": np.zeros(n_paths),
                          "interest": gy.interest_due, "principal": gy.principal_due,
                          "lgfv": lg_support - base.debt_arrears_end, "capital": np.full(n_paths, cal.capital),
                          "other": np.full(n_paths, cal.other),
@@ -289,7 +289,7 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             cf_target = cal.carry_forward_ratio * (sum(sanbao.values()) + gy.interest_due + capital_target + other_target)
             items = [("remit", remit)] + list(sanbao.items()) + [
                 ("interest", gy.interest_due), ("principal", gy.principal_due), ("lgfv", lg_support),
-                ("sanbao_arrears", arrears_sanbao), ("debt_arrears", arrears_debt), ("policy", policy_costs),
+                ("sanbao_arrears", arrears_sanbao), ("debt_arrears", arrears_debt),
                 ("capital", capital_target), ("other", other_target), ("carry_forward", cf_target)]
             paid, left = settle(resources + stab, items)
             drawn = np.clip(stab - left, 0.0, stab)
