@@ -202,6 +202,65 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
 
 
 @main.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Monte Carlo paths (default: the first scenario's).")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed shared by all options (common random numbers).")
+@click.option("--rule", default="china_liquidity_default", show_default=True, help="Rule compared.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/compare", show_default=True,
+              help="Results folder (replaced atomically).")
+@set_option
+@user_errors
+def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str, jobs: int, out_dir: str,
+            overrides: tuple[str, ...]) -> None:
+    """Compare options (scenario files) with common random numbers; the first is the reference.
+
+    Reports per option P(rule fired by key years), the median year, the paired difference in that
+    year against the first option (median and 10-90 % over paths), the cumulative change in the
+    structural balance (own revenue + transfers − 三保 and debt service due), and staff and
+    per-capita services at key years; writes
+    comparison.csv and survival curves (PNG, SVG).
+    """
+    from fiscalsim.report.compare import comparison_table, format_comparison, survival_chart
+    from fiscalsim.report.files import atomic_directory, write_json
+    from fiscalsim.report.run import key_years, write_tables
+    from fiscalsim.simulate.montecarlo import run_scenario
+    from fiscalsim.simulate.seeding import root_entropy
+
+    t0 = time.perf_counter()
+    loaded = [load_scenario(p, overrides) for p in scenarios]
+    first = loaded[0]
+    if any(list(sc.years) != list(first.years) for sc in loaded):
+        raise ScenarioError("options must cover the same years to be compared")
+    ids = [r.id for r in first.rules]
+    if rule not in ids or any(rule not in [r.id for r in sc.rules] for sc in loaded):
+        raise ScenarioError(f"--rule {rule!r} is not a rule of every option; the first's are {ids}")
+    n = n_paths or first.default_paths
+    entropy = root_entropy(seed if seed is not None else first.seed)
+    options = []
+    with click.progressbar(length=n * len(loaded), label="simulating", file=sys.stderr) as bar:
+        for sc in loaded:
+            options.append((sc.name, run_scenario(sc, n, entropy, jobs=jobs, progress=bar.update)))
+    years = key_years(int(first.years[0]), int(first.years[-1]))
+    table = comparison_table(options, rule, years)
+    with atomic_directory(out_dir) as tmp:
+        files = write_tables(tmp, {"comparison": table})
+        survival_chart(options, rule, f"Hegang options: P(no {rule} by year), {n:,} paths, common random numbers"
+                       if first.name.startswith("hegang") else f"P(no {rule} by year), {n:,} paths",
+                       [tmp / "survival.png", tmp / "survival.svg"], f"fiscalsim {__version__}; seed {entropy}")
+        write_json(tmp / "manifest.json", {
+            "command": "compare", "fiscalsim_version": __version__, "seed_entropy": entropy, "paths": n,
+            "rule": rule, "options": [{"name": sc.name, "scenario": str(sc.path), "sha256": sc.sha256,
+                                       "text": sc.text} for sc in loaded],
+            "overrides": list(overrides), "files": files + ["survival.png", "survival.svg", "manifest.json"],
+            "seconds": round(time.perf_counter() - t0, 3),
+        })
+    click.echo(f"{len(loaded)} options, {n:,} paths each, seed {entropy} (common random numbers), rule {rule}")
+    click.echo(format_comparison(table, years))
+    click.echo(f"results: {out_dir}")
+
+
+@main.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/books", show_default=True,
               help="Results folder (replaced atomically).")

@@ -31,7 +31,7 @@ KEY_SERIES = (
     "exp_general_interest", "debt_service_due", "debt_service_unpaid", "sanbao_unpaid", "debt_government",
     "debt_lgfv", "arrears_debt", "arrears_sanbao", "arrears_fund", "provincial_advances", "carry_forward",
     "stabilisation_balance", "comprehensive_capacity", "standard_fiscal_scale", "land_revenue", "staff",
-    "pension_retirees", "si_fiscal_subsidy",
+    "pension_retirees", "si_fiscal_subsidy", "services_per_capita", "sanbao_due",
 )
 
 
@@ -59,7 +59,9 @@ def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: 
     parts = []
     for b_start in range(start, stop, BLOCK_PATHS):
         b_stop = min(b_start + BLOCK_PATHS, stop)
-        lines = run_block(sc, entropy, b_start, b_stop, deterministic=deterministic).finance.lines
+        lines = dict(run_block(sc, entropy, b_start, b_stop, deterministic=deterministic).finance.lines)
+        services = lines["exp_services_education"] + lines["exp_services_elderly"] + lines["exp_services_residents"]
+        lines["services_per_capita"] = services / lines["population"]
         conditions = [r.condition(years, lines) for r in sc.rules]
         evaluated = years >= sc.triggers_from
         fp = np.stack([first_passage(c & evaluated, years, r.persistence) for c, r in zip(conditions, sc.rules,
