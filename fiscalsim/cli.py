@@ -7,6 +7,7 @@ and exit with status 2, without a traceback.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import platform
 import sys
@@ -150,16 +151,19 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
               help="Paths per chunk (bounds memory; results do not depend on it).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/run", show_default=True,
               help="Results folder (replaced atomically).")
+@click.option("--charts/--no-charts", default=True, show_default=True,
+              help="Write fan charts and survival curves (PNG; 'fiscalsim chart' draws other formats).")
 @set_option
 @user_errors
 def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, chunk_paths: int,
-        out_dir: str, overrides: tuple[str, ...]) -> None:
+        out_dir: str, charts: bool, overrides: tuple[str, ...]) -> None:
     """Monte Carlo run of SCENARIO (default: the bundled Hegang baseline).
 
     Prints, per rule, the probability of being triggered by key years, the median and 10-90 %
     first-passage years and the share of paths on which it fires first; writes summary,
     first-passage years, per-year quantiles and manifest.json to the results folder.
     """
+    from fiscalsim.report.charts import draw_run_charts
     from fiscalsim.report.files import atomic_directory, write_json
     from fiscalsim.report.run import (
         first_passage_table,
@@ -190,12 +194,20 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
             "overrides": list(overrides), "uncertain_parameters": [u.key for u in sc.uncertain],
             "seed_entropy": entropy, "seed_given": seed is not None or sc.seed is not None, "paths": n,
             "jobs": jobs, "chunk_paths": chunk_paths, "years": [int(sc.years[0]), horizon],
-            "rules": [{"id": r.id, "pack": r.pack, "reference": r.reference} for r in sc.rules],
+            "rules": [{"id": r.id, "pack": r.pack, "name": r.name, "comparator": r.comparator,
+                       "severity": r.severity, "reference": r.reference, "threshold": r.threshold.value}
+                      for r in sc.rules],
             "files": files + ["manifest.json"],
             "timings_seconds": {"load": round(t_load, 3), "simulate": round(t_sim, 3),
                                 "total": round(time.perf_counter() - t0, 3)},
             "python": platform.python_version(), "numpy": np.__version__,
         })
+        if charts:
+            drawn = draw_run_charts(tmp, fmt=("png",))
+            manifest_path = tmp / "manifest.json"
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            manifest["files"] += drawn
+            write_json(manifest_path, manifest)
     click.echo(f"{sc.name}: {n:,} paths, seed {entropy}, {sc.years[0]}-{horizon}, {time.perf_counter() - t0:.1f} s")
     click.echo(format_summary(summary, horizon))
     click.echo(f"results: {out_dir}")
@@ -304,3 +316,28 @@ def books(scenario: str | None, out_dir: str, overrides: tuple[str, ...]) -> Non
 
 if __name__ == "__main__":
     main()
+
+
+@main.command()
+@click.argument("results", type=click.Path(exists=True, file_okay=False))
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["fan", "survival"]),
+              help="Chart kinds (default: all). Pyramids come from 'population', budget stacks from 'books', "
+                   "option survival curves from 'compare'.")
+@click.option("--rule", "rules", multiple=True, help="Rules to draw (default: all of the run's).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["png", "svg", "pdf"]),
+              help="File formats (default: png and svg).")
+@user_errors
+def chart(results: str, kinds: tuple[str, ...], rules: tuple[str, ...], formats: tuple[str, ...]) -> None:
+    """Draw charts from a 'run' results folder RESULTS (fan charts of each rule's indicator with its
+    threshold and reference; survival curves of the rules)."""
+    from fiscalsim.report.charts import KINDS, draw_run_charts
+
+    folder = Path(results)
+    if not (folder / "manifest.json").is_file():
+        raise ScenarioError(f"{folder} is not a results folder of 'fiscalsim run' (no manifest.json)")
+    try:
+        written = draw_run_charts(folder, kinds or KINDS, list(rules) or None, formats or ("png", "svg"))
+    except KeyError as exc:
+        raise ScenarioError(str(exc.args[0])) from None
+    for name in written:
+        click.echo(f"wrote {folder / name}")

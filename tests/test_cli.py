@@ -75,7 +75,7 @@ def test_books_writes_four_books_and_stacked_chart(tmp_path):
 
 def test_run_prints_summary_and_writes_results(tmp_path):
     out = tmp_path / "run"
-    res = CliRunner().invoke(main, ["run", "--paths", "60", "--seed", "4", "--out", str(out)])
+    res = CliRunner().invoke(main, ["run", "--paths", "60", "--seed", "4", "--no-charts", "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert "china_liquidity_default" in res.output and "P≤2030" in res.output
     summary = pd.read_csv(out / "summary.csv")
@@ -99,7 +99,7 @@ def test_bundled_scenarios_validate_and_run(tmp_path):
 
     folder = bundled_scenario().parent
     for path in sorted(folder.glob("*.yaml")):
-        res = CliRunner().invoke(main, ["run", str(path), "--paths", "8", "--seed", "1", "--out",
+        res = CliRunner().invoke(main, ["run", str(path), "--paths", "8", "--seed", "1", "--no-charts", "--out",
                                         str(tmp_path / path.stem)])
         assert res.exit_code == 0, (path, res.output)
 
@@ -138,3 +138,21 @@ def test_compare_rejects_unknown_rule(tmp_path):
     res = CliRunner().invoke(main, ["compare", str(bundled_scenario()), "--rule", "nope", "--paths", "2",
                                     "--out", str(tmp_path / "x")])
     assert res.exit_code == 2 and "not a rule of every option" in res.output
+
+
+def test_chart_command_draws_from_a_results_folder(tmp_path):
+    out = tmp_path / "run"
+    res = CliRunner().invoke(main, ["run", "--paths", "20", "--seed", "1", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert (out / "fan_china_liquidity_default.png").stat().st_size > 10_000
+    assert (out / "survival.png").exists()
+    res = CliRunner().invoke(main, ["chart", str(out), "--kind", "fan", "--rule", "china_debt_ratio_warning",
+                                    "--format", "svg"])
+    assert res.exit_code == 0, res.output
+    svg = (out / "fan_china_debt_ratio_warning.svg").read_text()
+    assert "Government debt above 100 % of comprehensive fiscal capacity" in svg  # title
+    assert "threshold &gt; 1 (warning line)" in svg and "year" in svg  # threshold label and axis
+    bad = CliRunner().invoke(main, ["chart", str(out), "--rule", "nope"])
+    assert bad.exit_code == 2 and "unknown rules" in bad.output
+    bad = CliRunner().invoke(main, ["chart", str(tmp_path)])
+    assert bad.exit_code == 2 and "not a results folder" in bad.output
