@@ -218,13 +218,15 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
 @click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Monte Carlo paths (default: the first scenario's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed shared by all options (common random numbers).")
 @click.option("--rule", default="china_liquidity_default", show_default=True, help="Rule compared.")
+@click.option("--year", "waterfall_year", type=int, default=2035, show_default=True,
+              help="Year whose balance the waterfalls decompose.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/compare", show_default=True,
               help="Results folder (replaced atomically).")
 @set_option
 @user_errors
-def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str, jobs: int, out_dir: str,
-            overrides: tuple[str, ...]) -> None:
+def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str, waterfall_year: int,
+            jobs: int, out_dir: str, overrides: tuple[str, ...]) -> None:
     """Compare options (scenario files) with common random numbers; the first is the reference.
 
     Reports per option P(rule fired by key years), the median year, the paired difference in that
@@ -233,7 +235,13 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
     per-capita services at key years; writes
     comparison.csv and survival curves (PNG, SVG).
     """
-    from fiscalsim.report.compare import comparison_table, format_comparison, survival_chart
+    from fiscalsim.report.compare import (
+        comparison_table,
+        format_comparison,
+        survival_chart,
+        waterfall_chart,
+        waterfall_table,
+    )
     from fiscalsim.report.files import atomic_directory, write_json
     from fiscalsim.report.run import key_years, write_tables
     from fiscalsim.simulate.montecarlo import run_scenario
@@ -244,6 +252,8 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
     first = loaded[0]
     if any(list(sc.years) != list(first.years) for sc in loaded):
         raise ScenarioError("options must cover the same years to be compared")
+    if waterfall_year not in list(first.years):
+        raise ScenarioError(f"--year {waterfall_year} is outside {first.years[0]}-{first.years[-1]}")
     ids = [r.id for r in first.rules]
     if rule not in ids or any(rule not in [r.id for r in sc.rules] for sc in loaded):
         raise ScenarioError(f"--rule {rule!r} is not a rule of every option; the first's are {ids}")
@@ -256,7 +266,15 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
     years = key_years(int(first.years[0]), int(first.years[-1]))
     table = comparison_table(options, rule, years)
     with atomic_directory(out_dir) as tmp:
-        files = write_tables(tmp, {"comparison": table})
+        waterfalls = {}
+        for i, (name, res) in enumerate(options[1:], start=1):
+            wf = waterfall_table(options[0][1], res, waterfall_year)
+            waterfalls[f"waterfall_{i}"] = wf.assign(option=name, reference=options[0][0], year=waterfall_year)
+            waterfall_chart(wf, f"{name} vs {options[0][0]}: balance in {waterfall_year}",
+                            [tmp / f"waterfall_{i}.png", tmp / f"waterfall_{i}.svg"],
+                            f"fiscalsim {__version__}; {n:,} paths, seed {entropy}; paired differences")
+        files = write_tables(tmp, {"comparison": table, **waterfalls})
+        files += [f"waterfall_{i}.{ext}" for i in range(1, len(options)) for ext in ("png", "svg")]
         survival_chart(options, rule, f"Hegang options: P(no {rule} by year), {n:,} paths, common random numbers"
                        if first.name.startswith("hegang") else f"P(no {rule} by year), {n:,} paths",
                        [tmp / "survival.png", tmp / "survival.svg"], f"fiscalsim {__version__}; seed {entropy}")

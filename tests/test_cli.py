@@ -132,6 +132,12 @@ def test_compare_reports_paired_differences(tmp_path):
     assert table.loc["hegang-hiring-freeze", "staff_2060"] < table.loc["hegang-baseline", "staff_2060"]
     svg = (out / "survival.svg").read_text()
     assert "hegang-hiring-freeze" in svg and "china_sanbao_shortfall" in svg
+    wf = pd.read_csv(out / "waterfall_1.csv")  # hiring freeze vs baseline, 2035
+    parts, total = wf.effect_yi[:-1], wf.effect_yi.iloc[-1]
+    assert total == pytest.approx(parts.sum())
+    assert wf.set_index("component").loc["personnel", "effect_yi"] > 0
+    assert wf.set_index("component").loc["transfers", "effect_yi"] == 0
+    assert (out / "waterfall_2.svg").exists()
 
 
 def test_compare_rejects_unknown_rule(tmp_path):

@@ -57,7 +57,8 @@ MEMO = (
     "arrears_new_fund", "arrears_repaid_sanbao", "arrears_repaid_debt", "remittance_due",
     "provincial_advances", "stabilisation_balance",
     # aggregates used by triggers and reports
-    "general_expenditure", "fund_expenditure", "sanbao_due", "sanbao_unpaid", "comprehensive_capacity",
+    "general_expenditure", "fund_expenditure", "sanbao_due", "sanbao_unpaid", "personnel_due", "services_due",
+    "si_subsidy_due", "operations_due", "comprehensive_capacity",
     "own_revenue", "transfers_total", "standard_fiscal_scale", "general_balance_before_financing",
     # staffing, pension and economy
     "staff", "staff_retirements", "staff_hires", "pension_contributors", "pension_retirees",

@@ -354,6 +354,8 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             "arrears_repaid_sanbao": paid["sanbao_arrears"], "arrears_repaid_debt": paid["debt_arrears"],
             "remittance_due": remit,
             "sanbao_due": sum(sanbao.values()), "sanbao_unpaid": unpaid_sanbao,
+            "personnel_due": personnel, "services_due": edu + eld + resid, "si_subsidy_due": pe.fiscal_subsidy,
+            "operations_due": overhead + policy_costs,
             "debt_service_due": gy.interest_due + gy.principal_due + sy_.interest_due + sy_.principal_due + lg_support,
             "debt_service_unpaid": (unpaid_debt - prov_g) + (unpaid_f_debt - prov_f),
             "own_revenue": own, "transfers_total": eq + special_tr + returns,

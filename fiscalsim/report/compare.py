@@ -100,3 +100,52 @@ def format_comparison(table: pd.DataFrame, key_years: list[int]) -> str:
     lines.append("Δ years: paired difference in the first year the rule fires (median, 10-90 % of paths); "
                  "Δ balance: cumulative change in own revenue + transfers − 三保 and debt service due.")
     return "\n".join(lines)
+
+
+WATERFALL = (
+    ("own revenue", "own_revenue", +1),
+    ("transfers", "transfers_total", +1),
+    ("personnel", "personnel_due", -1),
+    ("public services", "services_due", -1),
+    ("pension subsidy", "si_subsidy_due", -1),
+    ("overheads and reform costs", "operations_due", -1),
+    ("debt service", "debt_service_due", -1),
+)
+
+
+def waterfall_table(base: RunResult, option: RunResult, year: int) -> pd.DataFrame:
+    """Mean over paths of the paired difference (option − reference) of each component of the
+    structural balance in ``year``, signed as its effect on the balance; they add up to the total."""
+    t = list(base.years).index(year)
+    rows = []
+    for label, name, sign in WATERFALL:
+        d = sign * (option.series[name][:, t] - base.series[name][:, t])
+        rows.append({"component": label, "effect_yi": float(d.mean() / 1e8)})
+    rows.append({"component": "structural balance", "effect_yi": sum(r["effect_yi"] for r in rows)})
+    return pd.DataFrame(rows)
+
+
+def waterfall_chart(table: pd.DataFrame, title: str, out: list[Path], source: str) -> None:
+    parts = table.iloc[:-1]
+    total = float(table.iloc[-1].effect_yi)
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    level = 0.0
+    for i, r in enumerate(parts.itertuples()):
+        colour = "#4e9a57" if r.effect_yi >= 0 else "#c0504d"
+        ax.bar(i, r.effect_yi, bottom=level, color=colour)
+        ax.text(i, level + r.effect_yi, f"{r.effect_yi:+.1f}", ha="center",
+                va="bottom" if r.effect_yi >= 0 else "top", fontsize=8)
+        level += r.effect_yi
+    ax.bar(len(parts), total, color="#3b6ea5")
+    ax.text(len(parts), total, f"{total:+.1f}", ha="center", va="bottom" if total >= 0 else "top", fontsize=8)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.margins(y=0.18)
+    ax.set_xticks(range(len(table)), table.component, rotation=20, ha="right", fontsize=8)
+    ax.set_ylabel("100 million yuan (mean over paths)")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3, axis="y")
+    fig.text(0.01, 0.01, source, fontsize=6.5, color="0.3")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    for p in out:
+        fig.savefig(p, dpi=110)
+    plt.close(fig)

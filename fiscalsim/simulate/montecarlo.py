@@ -31,7 +31,8 @@ KEY_SERIES = (
     "exp_general_interest", "debt_service_due", "debt_service_unpaid", "sanbao_unpaid", "debt_government",
     "debt_lgfv", "arrears_debt", "arrears_sanbao", "arrears_fund", "provincial_advances", "carry_forward",
     "stabilisation_balance", "comprehensive_capacity", "standard_fiscal_scale", "land_revenue", "staff",
-    "pension_retirees", "si_fiscal_subsidy", "services_per_capita", "sanbao_due",
+    "pension_retirees", "si_fiscal_subsidy", "services_per_capita", "sanbao_due", "personnel_due",
+    "services_due", "si_subsidy_due", "operations_due",
 )
 
 
