@@ -179,3 +179,19 @@ def test_lever_errors_are_clear(tmp_path, hegang):
               provincial_aid: {value: 0, unit: 亿元, source: s}
               aid_years: 0
             """, "r.yaml")
+
+
+def test_transfer_path_equalisation_and_pension_subsidy_levers(tmp_path, base_run):
+    sc = variant(tmp_path, """
+        transfer_path: {multiplier: {path: {2025: 1.0, 2035: 1.2}, unit: ratio, source: "option: transfers grow 20 % faster by 2035"}}
+        equalisation_formula: {from: 2030, coefficient_multiplier: {value: 0.5, unit: ratio, source: "option"}}
+        pension_subsidy: {from: 2028, upper_share: {value: 1.0, unit: ratio, source: "option: centre pays all"}}
+        """)
+    f = run_model(sc, N, SEED).finance
+    years = list(f.years)
+    t = years.index(2027)  # transfer path at 1.04, formula unchanged
+    np.testing.assert_allclose(f["transfer_special"][:, t], base_run["transfer_special"][:, t] * 1.04, rtol=1e-12)
+    t = years.index(2029)
+    np.testing.assert_allclose(f["si_fiscal_subsidy"][:, t], 0.0, atol=1e-6)  # the upper level pays it all
+    assert np.all(f["si_upper_subsidy"][:, t] > base_run["si_upper_subsidy"][:, t])
+    check_identities(f)

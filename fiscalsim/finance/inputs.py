@@ -141,7 +141,9 @@ class RestructuringResponse:
 class PolicyLevers:
     """Year-indexed policy settings, each ``(n_years,)`` unless stated; neutral = no policy.
 
-    transfer_multiplier: on equalisation and special transfers; tax_multiplier: on own tax
+    transfer_multiplier: on equalisation and special transfers (cuts and growth paths);
+    equalisation_multiplier: on the equalisation formula's coefficient; pension_upper_share: the
+    upper level's share of the pension deficit (NaN: calibrated); tax_multiplier: on own tax
     (enforcement); staff_wage_cap: maximum staff wage growth (NaN: none); offquota_layoff_share:
     share of off-quota staff laid off in the year; overhead_factor (n_years, n_units): share of
     each unit's overhead still paid (mergers); policy_costs: one-off costs (yuan); asset_sales
@@ -161,9 +163,11 @@ class PolicyLevers:
     project_revenue: np.ndarray
     project_bond_share: float
     restructuring: RestructuringResponse | None = None
+    equalisation_multiplier: np.ndarray | None = None  # on the formula's coefficient
+    pension_upper_share: np.ndarray | None = None  # replaces the calibrated share where not NaN
 
     @classmethod
     def neutral(cls, n_years: int, n_units: int) -> PolicyLevers:
         z = np.zeros(n_years)
         return cls(np.ones(n_years), np.ones(n_years), np.full(n_years, np.nan), z, np.ones((n_years, n_units)),
-                   z, z, z, z, z, 0.0)
+                   z, z, z, z, z, 0.0, None, np.ones(n_years), np.full(n_years, np.nan))

@@ -164,7 +164,8 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
         own = tax + nontax
         drivers_t = np.stack([res, pupils, elderly], axis=-1)
         need = (cal.need_unit_costs * drivers_t).sum(axis=-1) * wi
-        eq = equalisation_transfer(need, own, cal.equalisation_coefficient) * lv.transfer_multiplier[t]
+        eq = (equalisation_transfer(need, own, cal.equalisation_coefficient * lv.equalisation_multiplier[t])
+              * lv.transfer_multiplier[t])
         special_tr = cal.special_transfer * pi * lv.transfer_multiplier[t]
         returns = np.full(n_paths, cal.tax_returns)
 
@@ -187,7 +188,8 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
         contributors = cal.contributor_coverage * econ.employment[:, t]
         pe = pension_year(contributors, cal.premium_per_contributor * wi, retirees, cal.benefit * benefit_index[:, t],
                           cal.remitted_share, base.si_other_revenue * pi, base.si_other_expenditure * pi,
-                          cal.upper_share, si_balance,
+                          cal.upper_share if np.isnan(lv.pension_upper_share[t]) else lv.pension_upper_share[t],
+                          si_balance,
                           np.full(n_paths, base.si_balance_end - base.si_balance_start if first else 0.0))
         si_balance = pe.balance_end
 

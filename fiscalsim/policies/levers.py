@@ -27,6 +27,15 @@ POLICIES = Section("Policy levers, each from a start year; combinable.", {
     "transfer_cut": Section("Cut equalisation and special transfers by a share from a year.", {
         "from": _start(), "share": Param("ratio", "share of transfers cut", 0.0, 1.0, allow_path=False)},
         required=False),
+    "transfer_path": Section("Multiply equalisation and special transfers by a path (growth or decline).", {
+        "multiplier": Param("ratio", "multiplier of the formula's transfers, by year (1 = unchanged)", 0.0, 5.0)},
+        required=False),
+    "equalisation_formula": Section("Change the equalisation formula's coverage from a year.", {
+        "from": _start(), "coefficient_multiplier": Param("ratio", "multiplier of the coverage coefficient",
+                                                          0.0, 5.0, allow_path=False)}, required=False),
+    "pension_subsidy": Section("Upper level's share of the pension fund deficit from a year.", {
+        "from": _start(), "upper_share": Param("ratio", "upper-level share of the deficit", 0.0, 1.0,
+                                               allow_path=False)}, required=False),
     "hiring": Section("Hires per retirement from a year (0: hiring freeze; 1/3: one for three).", {
         "from": _start(), "hires_per_retirement": Param("ratio", "hires per retirement", 0.0, 5.0,
                                                         allow_path=False)}, required=False),
@@ -91,6 +100,17 @@ def build_levers(p: dict[str, Any] | None, years: np.ndarray, unit_names: tuple[
         c = p["transfer_cut"]
         lv = dataclasses.replace(lv, transfer_multiplier=np.where(_years_from(years, c["from"]),
                                                                   1.0 - c["share"].scalar(), 1.0))
+    if p.get("transfer_path"):
+        lv = dataclasses.replace(lv, transfer_multiplier=lv.transfer_multiplier
+                                 * p["transfer_path"]["multiplier"].series(years))
+    if p.get("equalisation_formula"):
+        e = p["equalisation_formula"]
+        lv = dataclasses.replace(lv, equalisation_multiplier=np.where(
+            _years_from(years, e["from"]), e["coefficient_multiplier"].scalar(), 1.0))
+    if p.get("pension_subsidy"):
+        ps = p["pension_subsidy"]
+        lv = dataclasses.replace(lv, pension_upper_share=np.where(
+            _years_from(years, ps["from"]), ps["upper_share"].scalar(), np.nan))
     if p.get("hiring"):
         h = p["hiring"]
         hires = np.array(np.broadcast_to(fin.hires_per_retirement, (n_years,)), dtype=float)
