@@ -168,6 +168,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
     from fiscalsim.report.run import (
         first_passage_table,
         format_summary,
+        pyramid_table,
         quantile_table,
         summary_table,
         write_tables,
@@ -187,7 +188,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
     horizon = int(sc.years[-1])
     with atomic_directory(out_dir) as tmp:
         files = write_tables(tmp, {"summary": summary, "first_passage": first_passage_table(result),
-                                   "quantiles": quantile_table(result)})
+                                   "quantiles": quantile_table(result), "pyramid": pyramid_table(result)})
         write_json(tmp / "manifest.json", {
             "command": "run", "fiscalsim_version": __version__, "scenario": str(sc.path),
             "scenario_name": sc.name, "scenario_sha256": sc.sha256, "scenario_text": sc.text,
@@ -338,16 +339,16 @@ if __name__ == "__main__":
 
 @main.command()
 @click.argument("results", type=click.Path(exists=True, file_okay=False))
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(["fan", "survival"]),
-              help="Chart kinds (default: all). Pyramids come from 'population', budget stacks from 'books', "
-                   "option survival curves from 'compare'.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["fan", "survival", "pyramid"]),
+              help="Chart kinds (default: all). Budget stacks come from 'books', option survival curves and "
+                   "waterfalls from 'compare', heat maps from 'sweep', tornadoes from 'sensitivity'.")
 @click.option("--rule", "rules", multiple=True, help="Rules to draw (default: all of the run's).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["png", "svg", "pdf"]),
               help="File formats (default: png and svg).")
 @user_errors
 def chart(results: str, kinds: tuple[str, ...], rules: tuple[str, ...], formats: tuple[str, ...]) -> None:
-    """Draw charts from a 'run' results folder RESULTS (fan charts of each rule's indicator with its
-    threshold and reference; survival curves of the rules)."""
+    """Draw charts from a 'run' results folder RESULTS: fan charts of each rule's indicator with its
+    threshold and reference, survival curves of the rules, and the population pyramid."""
     from fiscalsim.report.charts import KINDS, draw_run_charts
 
     folder = Path(results)

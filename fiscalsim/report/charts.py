@@ -14,7 +14,7 @@ import pandas as pd  # noqa: E402
 
 from fiscalsim.triggers.rules import NEVER  # noqa: E402
 
-KINDS = ("fan", "survival")
+KINDS = ("fan", "survival", "pyramid")
 
 
 def _ascii(text: str) -> str:
@@ -97,6 +97,14 @@ def draw_run_charts(folder: Path, kinds: tuple[str, ...] = KINDS, rules: list[st
             names = [f"fan_{rid}.{ext}" for ext in fmt]
             fan_chart(quantiles, record, [folder / n for n in names], source)
             written += names
+    if "pyramid" in kinds:
+        from fiscalsim.report.population import pyramid_chart_quantiles
+
+        table = pd.read_csv(folder / "pyramid.csv")
+        names = [f"pyramid.{ext}" for ext in fmt]
+        pyramid_chart_quantiles(table, f"{manifest['scenario_name']}: population pyramid", [folder / n for n in names],
+                                source)
+        written += names
     if "survival" in kinds:
         fp = pd.read_csv(folder / "first_passage.csv")
         names = [f"survival.{ext}" for ext in fmt]

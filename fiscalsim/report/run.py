@@ -106,3 +106,14 @@ def format_summary(table: pd.DataFrame, horizon: int) -> str:
     if base:
         lines.append(f"already holding in the base year (data, not evaluated): {', '.join(base)}")
     return "\n".join(lines)
+
+
+def pyramid_table(result: RunResult) -> pd.DataFrame:
+    """City population by year (base and report year), sex and single age: quantiles over paths."""
+    q = np.quantile(result.pyramid, [0.1, 0.5, 0.9], axis=0)  # (3, 2 years, 2 sexes, 101)
+    frames = []
+    for i, year in enumerate(result.pyramid_years):
+        for s, sex in enumerate(("male", "female")):
+            frames.append(pd.DataFrame({"year": year, "sex": sex, "age": np.arange(q.shape[-1]),
+                                        "q10": q[0, i, s], "q50": q[1, i, s], "q90": q[2, i, s]}))
+    return pd.concat(frames, ignore_index=True)

@@ -48,6 +48,8 @@ class RunResult:
     series: dict[str, np.ndarray]
     base_condition: np.ndarray  # (n_rules,) whether each rule's condition holds in the base year
     evaluated_from: int
+    pyramid: np.ndarray | None = None  # (n_paths, 2 years, 2 sexes, 101 ages): city, base and report year
+    pyramid_years: tuple[int, int] = (0, 0)
 
     @property
     def rule_ids(self) -> list[str]:
@@ -60,7 +62,10 @@ def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: 
     parts = []
     for b_start in range(start, stop, BLOCK_PATHS):
         b_stop = min(b_start + BLOCK_PATHS, stop)
-        lines = dict(run_block(sc, entropy, b_start, b_stop, deterministic=deterministic).finance.lines)
+        pyramid_years = (int(years[0]), sc.report_year)
+        block = run_block(sc, entropy, b_start, b_stop, full_years=pyramid_years, deterministic=deterministic)
+        pyramid = block.population.full.sum(axis=2)  # city: (n_paths, 2, 2, 101)
+        lines = dict(block.finance.lines)
         services = lines["exp_services_education"] + lines["exp_services_elderly"] + lines["exp_services_residents"]
         lines["services_per_capita"] = services / lines["population"]
         conditions = [r.condition(years, lines) for r in sc.rules]
@@ -70,7 +75,7 @@ def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: 
         base = np.array([bool(c[0, 0]) for c in conditions])
         ind = {r.id: r.indicator.evaluate(lines) for r in sc.rules}
         parts.append(RunResult(years, sc.rules, fp, ind, {k: lines[k].copy() for k in KEY_SERIES}, base,
-                               sc.triggers_from))
+                               sc.triggers_from, pyramid, pyramid_years))
     return _concat(parts)
 
 
@@ -80,7 +85,8 @@ def _concat(parts: list[RunResult]) -> RunResult:
         first.years, first.rules, np.concatenate([p.first_passage for p in parts]),
         {k: np.concatenate([p.indicators[k] for p in parts]) for k in first.indicators},
         {k: np.concatenate([p.series[k] for p in parts]) for k in first.series},
-        first.base_condition, first.evaluated_from,
+        first.base_condition, first.evaluated_from, np.concatenate([p.pyramid for p in parts]),
+        first.pyramid_years,
     )
 
 
