@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import platform
 import sys
 import time
@@ -314,7 +315,7 @@ def books(scenario: str | None, out_dir: str, overrides: tuple[str, ...]) -> Non
     with atomic_directory(out_dir) as tmp:
         books_table(f).to_csv(tmp / "books.csv", index=False, float_format="%.10g")
         wide_table(f).to_csv(tmp / "books_wide.csv", index=False, float_format="%.10g")
-        budget_stack_chart(f, f"{sc.name}: general public budget, deterministic projection",
+        budget_stack_chart(f, f"{sc.name}: the books, deterministic projection",
                            [tmp / "budget_stack.png", tmp / "budget_stack.svg"],
                            f"fiscalsim {__version__}; base year calibrated to Hegang's 2020 accounts; no shocks")
         write_json(tmp / "manifest.json", {
@@ -370,7 +371,8 @@ def chart(results: str, kinds: tuple[str, ...], rules: tuple[str, ...], formats:
 @click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Paths per point (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed shared by all points.")
 @click.option("--rule", default="china_sanbao_shortfall", show_default=True, help="Rule drawn in the heat maps.")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Local worker processes.")
+@click.option("--jobs", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1), show_default=True,
+              help="Local worker processes (one grid point each).")
 @click.option("--scheduler", help="Address of a Dask scheduler (e.g. tcp://127.0.0.1:8786) to run the points on.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/sweep", show_default=True)
 @set_option

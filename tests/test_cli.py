@@ -71,6 +71,7 @@ def test_books_writes_four_books_and_stacked_chart(tmp_path):
         assert (out / f"budget_stack.{ext}").stat().st_size > 10_000
     svg = (out / "budget_stack.svg").read_text()
     assert "general public budget: sources" in svg and "arrears outstanding" in svg
+    assert "government fund budget: uses" in svg and "social-insurance fund (flows): sources" in svg
 
 
 def test_run_prints_summary_and_writes_results(tmp_path):

@@ -55,26 +55,52 @@ GENERAL_USE_GROUPS = {
 }
 
 
+FUND_SOURCE_GROUPS = {
+    "land revenue": ("land_revenue",), "project revenue": ("project_revenue",), "subsidy": ("fund_subsidy",),
+    "special bonds": ("special_bond_proceeds_refinancing", "special_bond_proceeds_new"),
+    "carry-over": ("fund_carry_over_in",), "provincial substitute payment": ("provincial_substitute_fund",),
+}
+FUND_USE_GROUPS = {
+    "land costs": ("land_costs",), "projects": ("fund_projects_residual",),
+    "special-debt service": ("special_interest", "special_principal_repaid", "fund_arrears_repaid"),
+    "to the general budget": ("transfer_out_to_general",), "carry-forward": ("fund_carry_forward",),
+}
+SI_SOURCE_GROUPS = {
+    "premiums": ("si_premiums",), "local fiscal subsidy": ("si_fiscal_subsidy",),
+    "upper-level subsidy": ("si_upper_subsidy",), "other": ("si_other_revenue",),
+}
+SI_USE_GROUPS = {"benefits": ("si_benefits",), "remitted up": ("si_remitted_up",), "other": ("si_other_expenditure",)}
+BOOK_GROUPS = (
+    ("general public budget", GENERAL_REVENUE_GROUPS, GENERAL_USE_GROUPS),
+    ("government fund budget", FUND_SOURCE_GROUPS, FUND_USE_GROUPS),
+    ("social-insurance fund (flows)", SI_SOURCE_GROUPS, SI_USE_GROUPS),
+)
+
+
 def budget_stack_chart(f: FinanceResult, title: str, paths: list[Path], source: str, path: int = 0) -> None:
-    """General budget sources and uses stacked by group (100 million yuan), with arrears outstanding."""
+    """Sources and uses of each book stacked by group (100 million yuan, nominal); arrears
+    outstanding drawn on the general budget's uses."""
     years = f.years
-    fig, axes = plt.subplots(1, 2, figsize=(13, 5.5), sharey=True)
-    for ax, groups, label in ((axes[0], GENERAL_REVENUE_GROUPS, "sources"), (axes[1], GENERAL_USE_GROUPS, "uses")):
-        data = [sum(f[n][path] for n in names) / 1e8 for names in groups.values()]
-        ax.stackplot(years, data, labels=list(groups), alpha=0.85)
-        ax.set_title(f"general public budget: {label}")
+    fig, axes = plt.subplots(3, 2, figsize=(13, 13), sharex=True)
+    for row, (book, sources, uses) in enumerate(BOOK_GROUPS):
+        for col, (groups, side) in enumerate(((sources, "sources"), (uses, "uses"))):
+            ax = axes[row, col]
+            data = [sum(f[n][path] for n in names) / 1e8 for names in groups.values()]
+            ax.stackplot(years, data, labels=list(groups), alpha=0.85)
+            ax.set_title(f"{book}: {side}", fontsize=10)
+            ax.grid(alpha=0.3)
+            if row == 0 and col == 1:
+                arrears = (f["arrears_debt"][path] + f["arrears_sanbao"][path] + f["arrears_fund"][path]) / 1e8
+                ax.plot(years, arrears, color="black", linewidth=1.5, linestyle="--", label="arrears outstanding")
+            ax.legend(loc="upper left", fontsize=7)
+        axes[row, 0].set_ylabel("100 million yuan (yi yuan), nominal")
+    for ax in axes[-1]:
         ax.set_xlabel("year")
-        ax.legend(loc="upper left", fontsize=7)
-        ax.grid(alpha=0.3)
-    arrears = (f["arrears_debt"][path] + f["arrears_sanbao"][path] + f["arrears_fund"][path]) / 1e8
-    axes[1].plot(years, arrears, color="black", linewidth=1.5, linestyle="--", label="arrears outstanding")
-    axes[1].legend(loc="upper left", fontsize=7)
-    axes[0].set_ylabel("100 million yuan (yi yuan), nominal")
     fig.suptitle(title)
-    fig.text(0.01, 0.01, source, fontsize=7, color="0.3")
-    fig.tight_layout(rect=(0, 0.03, 1, 0.96))
+    fig.text(0.01, 0.005, source, fontsize=7, color="0.3")
+    fig.tight_layout(rect=(0, 0.015, 1, 0.97))
     for p in paths:
-        fig.savefig(p, dpi=110)
+        fig.savefig(p, dpi=100)
     plt.close(fig)
 
 
