@@ -69,3 +69,16 @@ def test_invalid_schedule_is_rejected():
         RetirementSchedule({"male": MEN}, 0.5)
     with pytest.raises(ValueError):
         RetirementSchedule(CHINA_2025_REFORM, 1.5)
+
+
+def test_custom_schedule_from_a_scenario(tmp_path):
+    from fiscalsim.scenario import bundled_scenario, load_scenario
+
+    sc = load_scenario(bundled_scenario().parent / "retirement_to_65.yaml")
+    men = sc.demography.retirement.rules["male"]
+    assert int(men.age_months(np.array(1965), np.array(2))) == 60 * 12 + 1  # +1 month per 2 months of birth
+    assert int(men.age_months(np.array(1980), np.array(1))) == 65 * 12  # capped at 65
+    base = load_scenario(bundled_scenario())
+    share = retired_share(sc.demography.retirement, np.array([2035]), 101)
+    share_base = retired_share(base.demography.retirement, np.array([2035]), 101)
+    assert share[0, 0, 63] < share_base[0, 0, 63]  # later retirement than the legislated reform

@@ -116,7 +116,7 @@ def baseline_markdown() -> str:
 
 
 OPTION_FILES = ("baseline", "transfer_cut", "hiring_freeze", "one_for_three", "districts_merged",
-                "retirement_pre_2025", "debt_swap", "reservoir", "restructuring")
+                "retirement_pre_2025", "retirement_to_65", "debt_swap", "reservoir", "restructuring")
 OPTION_PATHS = 300
 
 

@@ -19,7 +19,12 @@ from fiscalsim.demography.migration import (
     rogers_castro_intensity,
 )
 from fiscalsim.demography.projector import AR1, DemographyInputs, normalise_intensity
-from fiscalsim.demography.retirement import CHINA_2025_REFORM, CHINA_PRE_2025, RetirementSchedule
+from fiscalsim.demography.retirement import (
+    CHINA_2025_REFORM,
+    CHINA_PRE_2025,
+    RetirementRule,
+    RetirementSchedule,
+)
 from fiscalsim.scenario.schema import Choice, Integer, Param, Section, Text
 from fiscalsim.scenario.yamlio import ScenarioError
 
@@ -86,7 +91,16 @@ DEMOGRAPHY = Section(
         "retirement": Section(
             "Statutory retirement ages by sex and birth cohort.",
             {
-                "schedule": Choice("legislated schedule", tuple(RETIREMENT_SCHEDULES)),
+                "schedule": Choice("legislated schedule, or custom (then give custom)",
+                                   (*RETIREMENT_SCHEDULES, "custom")),
+                "custom": Section("A phased schedule: one rule per category.", {
+                    cat: Section(f"rule for {cat.replace('_', ' ')}s", {
+                        "base_age": Param("years", "retirement age before the change", 40, 75, allow_path=False),
+                        "first_birth_year": Integer("first birth cohort affected (from its January)", 1900, 2100),
+                        "months_per_step": Integer("one more month of retirement age per this many months of birth",
+                                                   1, 24),
+                        "max_delay_months": Integer("the delay stops growing here", 0, 240),
+                    }) for cat in ("male", "female_cadre", "female_worker")}, required=False),
                 "female_cadre_share": Param("ratio", "share of women under the 55 (cadre) rule", 0.0, 1.0,
                                             allow_path=False),
                 "working_age_min": Param("years", "lowest working age", 14, 25, allow_path=False),
@@ -94,6 +108,23 @@ DEMOGRAPHY = Section(
         ),
     },
 )
+
+
+def _retirement_rules(ret: dict[str, Any]) -> dict[str, RetirementRule]:
+    if ret["schedule"] != "custom":
+        if ret["custom"] is not None:
+            raise ScenarioError("custom rules are given but schedule is not 'custom'", key="demography.retirement.custom")
+        return RETIREMENT_SCHEDULES[ret["schedule"]]
+    if ret["custom"] is None:
+        raise ScenarioError("schedule 'custom' needs the custom rules", key="demography.retirement")
+    rules = {}
+    for cat, r in ret["custom"].items():
+        base = r["base_age"].scalar()
+        if base * 12 != int(base * 12):
+            raise ScenarioError("base_age must be a whole number of months", key=f"demography.retirement.custom.{cat}")
+        rules[cat] = RetirementRule(int(round(base * 12)), r["first_birth_year"], r["months_per_step"],
+                                    r["max_delay_months"])
+    return rules
 
 
 def read_census_table(spec: str, scenario_dir: Path) -> pd.DataFrame:
@@ -214,6 +245,6 @@ def build_demography(d: dict[str, Any], years: np.ndarray, scenario_dir: Path) -
         migration_rate_target=np.tile(rate, (len(names), 1)),
         migration_process=AR1(mig["ar1_phi"].scalar(), mig["ar1_sigma"].scalar()),
         migration_intensity=g,
-        retirement=RetirementSchedule(RETIREMENT_SCHEDULES[ret["schedule"]], ret["female_cadre_share"].scalar()),
+        retirement=RetirementSchedule(_retirement_rules(ret), ret["female_cadre_share"].scalar()),
         working_age_min=int(ret["working_age_min"].scalar()),
     )
