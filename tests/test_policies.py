@@ -195,3 +195,18 @@ def test_transfer_path_equalisation_and_pension_subsidy_levers(tmp_path, base_ru
     np.testing.assert_allclose(f["si_fiscal_subsidy"][:, t], 0.0, atol=1e-6)  # the upper level pays it all
     assert np.all(f["si_upper_subsidy"][:, t] > base_run["si_upper_subsidy"][:, t])
     check_identities(f)
+
+
+def test_maturity_extension_from_a_year(hegang, base_run):
+    from fiscalsim.scenario import load_scenario
+
+    sc = load_scenario(bundled_scenario(), [
+        "debt.refinancing_maturity={path: {2020: 7, 2025: 12}, interpolation: step, unit: years, "
+        "source: 'option: longer refinancing bonds from 2025'}"])
+    f = run_model(sc, N, SEED).finance
+    years = list(f.years)
+    before = [years.index(y) for y in range(2020, 2032)]  # refinancing issued before 2025 still due after 7 years
+    np.testing.assert_allclose(f["general_principal_due"][:, before], base_run["general_principal_due"][:, before])
+    t = years.index(2033)  # the 2026 refinancing would fall due in 2033 under 7-year bonds
+    assert np.all(f["general_principal_due"][:, t] < base_run["general_principal_due"][:, t])
+    check_identities(f)

@@ -104,15 +104,15 @@ class FinanceParams:
     coupon_lgfv: float
     refinancing_share_bonds: np.ndarray  # (n_years,)
     refinancing_share_lgfv: np.ndarray  # (n_years,)
-    refinancing_maturity: int
+    refinancing_maturity: np.ndarray  # (n_years,) whole years
     new_general_bonds: np.ndarray  # (n_years,) yuan
     new_special_bonds: np.ndarray  # (n_years,) yuan
-    new_bond_maturity: int
+    new_bond_maturity: np.ndarray  # (n_years,) whole years
     market_rate: np.ndarray  # (n_years,)
     market_rate_process: AR1
     lgfv_spread: float
     lgfv_own_cash_share: float
-    provincial_substitute_share: float
+    provincial_substitute_share: float | np.ndarray  # or (n_years,), or per path
     # policy levers (fiscalsim.policies); neutral defaults leave the baseline unchanged
     levers: PolicyLevers | None = None
 

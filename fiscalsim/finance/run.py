@@ -87,7 +87,8 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
     city, unit = drv["city"], drv["unit"]
 
     # --- debt register at the base year's 1 January (derived from end-of-year figures) ---
-    n_buckets = max(p.general_years, p.special_years, p.lgfv_years, p.refinancing_maturity, p.new_bond_maturity) + 1
+    n_buckets = max(p.general_years, p.special_years, p.lgfv_years, int(np.max(p.refinancing_maturity)),
+                    int(np.max(p.new_bond_maturity))) + 1
     g_end = base.debt_end * p.general_share_of_debt
     g_start = g_end - base.bond_revenue + base.bond_principal_repaid
     s_change = base.debt_change - (g_end - g_start)
@@ -205,15 +206,14 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             keep = np.where(LG.total > 0, 1.0 - swap / np.where(LG.total > 0, LG.total, 1.0), 1.0)
             LG.balance *= keep[:, None]
             LG.coupon_balance *= keep[:, None]
-            issue(G, swap, p.new_bond_maturity, rate[:, t])
+            issue(G, swap, int(p.new_bond_maturity[t]), rate[:, t])
         refi = at(p.refinancing_share_bonds, t)
-        gy = debt_year(G, refi, g_new0 if first else at(p.new_general_bonds, t), rate[:, t],
-                       p.refinancing_maturity, p.new_bond_maturity)
+        ref_mat, new_mat = int(p.refinancing_maturity[t]), int(p.new_bond_maturity[t])
+        gy = debt_year(G, refi, g_new0 if first else at(p.new_general_bonds, t), rate[:, t], ref_mat, new_mat)
         project_bonds = p.levers.project_bond_share * lv.project_cost[t] if p.levers is not None else 0.0
         sy_ = debt_year(S, refi, s_new0 if first else at(p.new_special_bonds, t) + project_bonds, rate[:, t],
-                        p.refinancing_maturity, p.new_bond_maturity)
-        ly = debt_year(LG, at(p.refinancing_share_lgfv, t), 0.0, rate[:, t] + p.lgfv_spread, p.refinancing_maturity,
-                       p.new_bond_maturity)
+                        ref_mat, new_mat)
+        ly = debt_year(LG, at(p.refinancing_share_lgfv, t), 0.0, rate[:, t] + p.lgfv_spread, ref_mat, new_mat)
         lg_support = (1 - p.lgfv_own_cash_share) * ly.interest_due + ly.principal_due - ly.refinanced
 
         # --- government fund budget ---
@@ -244,7 +244,7 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             unpaid_f_debt = (arrears_fund - fund_paid["arrears"]) + (sy_.interest_due - fund_paid["interest"]) + (
                 sy_.principal_due - fund_paid["principal"])
             unpaid_f_other = land_costs - fund_paid["land_costs"]
-            prov_f = p.provincial_substitute_share * unpaid_f_debt
+            prov_f = at(p.provincial_substitute_share, t) * unpaid_f_debt
             # the province pays part of the unpaid special-debt service, interest first
             extra_i = np.minimum(prov_f, sy_.interest_due - fund_paid["interest"])
             fund_paid["interest"] = fund_paid["interest"] + extra_i
@@ -299,7 +299,7 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             debt_due = {"debt_arrears": arrears_debt, "interest": gy.interest_due, "principal": gy.principal_due,
                         "lgfv": lg_support}
             unpaid_service = sum(debt_due[k] - paid[k] for k in debt_due)
-            prov_g = p.provincial_substitute_share * unpaid_service
+            prov_g = at(p.provincial_substitute_share, t) * unpaid_service
             # an unpaid remittance (never seen in practice) is owed upward like a debt
             unpaid_debt = unpaid_service + (remit - paid["remit"])
             budget = prov_g.copy()

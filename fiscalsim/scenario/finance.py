@@ -95,7 +95,8 @@ FINANCE = Section("General and fund budget behaviour.", {
     "stabilisation_balance_end": Param("yuan", "stabilisation fund balance at the end of the base year", 0, 1e12,
                                        allow_path=False),
     "land_cost_share": _ratio("land costs (compensation, preparation) as a share of land revenue"),
-    "provincial_substitute_share": _ratio("share of unpaid debt service the province pays on the city's behalf"),
+    "provincial_substitute_share": _ratio("share of unpaid debt service the province pays on the city's behalf",
+                                          path=True),
 })
 
 PENSION = Section("Urban employee pension fund.", {
@@ -119,8 +120,8 @@ DEBT = Section("Debt register.", {
     "general_years": Param("years", "general bonds: years over which the base-year ladder matures", 1, 40, allow_path=False),
     "special_years": Param("years", "special bonds: years over which the base-year ladder matures", 1, 40, allow_path=False),
     "lgfv_years": Param("years", "LGFV debt: years over which it matures", 1, 40, allow_path=False),
-    "refinancing_maturity": Param("years", "maturity of refinancing bonds, years", 1, 40, allow_path=False),
-    "new_bond_maturity": Param("years", "maturity of new bonds, years", 1, 40, allow_path=False),
+    "refinancing_maturity": Param("years", "maturity of refinancing bonds, years (a step path extends it)", 1, 40),
+    "new_bond_maturity": Param("years", "maturity of new bonds, years (a step path extends it)", 1, 40),
     "coupon_bonds": Param("rate_per_year", "average coupon of outstanding bonds", 0, 0.2, allow_path=False),
     "lgfv_spread": Param("rate_per_year", "LGFV rate above the bond rate", 0, 0.2, allow_path=False),
     "refinancing_share_bonds": _ratio("share of maturing bond principal refinanced", path=True),
@@ -147,6 +148,14 @@ def _whole(p: ParamValue, key: str) -> int:
     if v != int(v):
         raise ScenarioError(f"expected a whole number of years, got {v:g}", key=key)
     return int(v)
+
+
+def _whole_path(p: ParamValue, years: np.ndarray, key: str) -> np.ndarray:
+    """A year path of whole numbers of years (a value gives a constant path)."""
+    v = p.series(years)
+    if np.any(v != np.round(v)):
+        raise ScenarioError("expected whole numbers of years (use interpolation: step)", key=key)
+    return v.astype(int)
 
 
 def build_accounts(a: dict[str, Any]) -> BaseAccounts:
@@ -208,10 +217,11 @@ def build_finance(s: dict[str, Any], years: np.ndarray) -> FinanceParams:
         coupon_bonds=d["coupon_bonds"].scalar(), coupon_lgfv=d["coupon_bonds"].scalar() + d["lgfv_spread"].scalar(),
         refinancing_share_bonds=d["refinancing_share_bonds"].series(years),
         refinancing_share_lgfv=d["refinancing_share_lgfv"].series(years),
-        refinancing_maturity=_whole(d["refinancing_maturity"], "debt.refinancing_maturity"), new_general_bonds=d["new_general_bonds"].series(years),
-        new_special_bonds=d["new_special_bonds"].series(years), new_bond_maturity=_whole(d["new_bond_maturity"], "debt.new_bond_maturity"),
+        refinancing_maturity=_whole_path(d["refinancing_maturity"], years, "debt.refinancing_maturity"), new_general_bonds=d["new_general_bonds"].series(years),
+        new_special_bonds=d["new_special_bonds"].series(years), new_bond_maturity=_whole_path(d["new_bond_maturity"], years, "debt.new_bond_maturity"),
         market_rate=d["market_rate"].series(years),
         market_rate_process=AR1(d["market_rate_ar1_phi"].scalar(), d["market_rate_ar1_sigma"].scalar()),
         lgfv_spread=d["lgfv_spread"].scalar(), lgfv_own_cash_share=d["lgfv_own_cash_share"].scalar(),
-        provincial_substitute_share=f["provincial_substitute_share"].scalar(),
+        provincial_substitute_share=(f["provincial_substitute_share"].scalar() if f["provincial_substitute_share"].path
+                                     is None else f["provincial_substitute_share"].series(years)),
     )

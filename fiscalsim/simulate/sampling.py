@@ -65,7 +65,7 @@ REGISTRY: dict[str, Target] = {
     "finance.capital_share": Target("finance", "capital_share"),
     "finance.overhead_per_unit": Target("finance", "overhead_per_unit"),
     "finance.land_cost_share": Target("finance", "land_cost_share"),
-    "finance.provincial_substitute_share": Target("finance", "provincial_substitute_share"),
+    "finance.provincial_substitute_share": Target("finance", "provincial_substitute_share", "series"),
     "pension.contributors_per_retiree": Target("finance", "contributors_per_retiree"),
     "pension.retiree_coverage": Target("finance", "retiree_coverage"),
     "pension.benefit_indexation": Target("finance", "benefit_indexation", "series"),
