@@ -164,7 +164,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
     first-passage years and the share of paths on which it fires first; writes summary,
     first-passage years, per-year quantiles and manifest.json to the results folder.
     """
-    from fiscalsim.report.charts import draw_run_charts
+    from fiscalsim.report.charts import draw_run_charts, rule_records
     from fiscalsim.report.files import atomic_directory, write_json
     from fiscalsim.report.run import (
         first_passage_table,
@@ -196,9 +196,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
             "overrides": list(overrides), "uncertain_parameters": [u.key for u in sc.uncertain],
             "seed_entropy": entropy, "seed_given": seed is not None or sc.seed is not None, "paths": n,
             "jobs": jobs, "chunk_paths": chunk_paths, "years": [int(sc.years[0]), horizon],
-            "rules": [{"id": r.id, "pack": r.pack, "name": r.name, "comparator": r.comparator,
-                       "severity": r.severity, "reference": r.reference, "threshold": r.threshold.value}
-                      for r in sc.rules],
+            "rules": rule_records(sc.rules),
             "files": files + ["manifest.json"],
             "timings_seconds": {"load": round(t_load, 3), "simulate": round(t_sim, 3),
                                 "total": round(time.perf_counter() - t0, 3)},
@@ -237,10 +235,10 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
     per-capita services at key years; writes
     comparison.csv and survival curves (PNG, SVG).
     """
+    from fiscalsim.report.charts import survival_chart
     from fiscalsim.report.compare import (
         comparison_table,
         format_comparison,
-        survival_chart,
         waterfall_chart,
         waterfall_table,
     )
@@ -277,9 +275,10 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
                             f"fiscalsim {__version__}; {n:,} paths, seed {entropy}; paired differences")
         files = write_tables(tmp, {"comparison": table, **waterfalls})
         files += [f"waterfall_{i}.{ext}" for i in range(1, len(options)) for ext in ("png", "svg")]
-        survival_chart(options, rule, f"Hegang options: P(no {rule} by year), {n:,} paths, common random numbers"
-                       if first.name.startswith("hegang") else f"P(no {rule} by year), {n:,} paths",
-                       [tmp / "survival.png", tmp / "survival.svg"], f"fiscalsim {__version__}; seed {entropy}")
+        curves = {name: res.first_passage[:, res.rule_ids.index(rule)] for name, res in options}
+        survival_chart(curves, first.years, f"P(no {rule} by year), {n:,} paths, common random numbers",
+                       [tmp / "survival.png", tmp / "survival.svg"],
+                       f"fiscalsim {__version__}; seed {entropy}  |  rule: {rule}")
         write_json(tmp / "manifest.json", {
             "command": "compare", "fiscalsim_version": __version__, "seed_entropy": entropy, "paths": n,
             "rule": rule, "options": [{"name": sc.name, "scenario": str(sc.path), "sha256": sc.sha256,

@@ -153,6 +153,7 @@ def test_chart_command_draws_from_a_results_folder(tmp_path):
     assert res.exit_code == 0, res.output
     assert (out / "fan_china_liquidity_default.png").stat().st_size > 10_000
     assert (out / "survival.png").exists()
+    assert (out / "pyramid.png").stat().st_size > 10_000
     res = CliRunner().invoke(main, ["chart", str(out), "--kind", "fan", "--rule", "china_debt_ratio_warning",
                                     "--format", "svg"])
     assert res.exit_code == 0, res.output

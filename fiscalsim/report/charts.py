@@ -52,13 +52,13 @@ def fan_chart(quantiles: pd.DataFrame, rule: dict, out: list[Path], source: str)
     plt.close(fig)
 
 
-def survival_from_first_passage(first_passage: pd.DataFrame, rules: list[str], years: np.ndarray, title: str,
-                                out: list[Path], source: str) -> None:
-    """P(rule not yet fired by year), one line per rule."""
+def survival_chart(curves: dict[str, np.ndarray], years: np.ndarray, title: str, out: list[Path],
+                   source: str) -> None:
+    """Share of paths on which a rule has not yet fired, by year: one line per label (a rule, or
+    an option). ``curves`` maps labels to first-passage years per path (``NEVER`` if not fired)."""
     fig, ax = plt.subplots(figsize=(9, 5))
-    for rule in rules:
-        fp = first_passage[rule].to_numpy()
-        ax.step(years, [(fp > y).mean() for y in years], where="post", label=rule)
+    for label, fp in curves.items():
+        ax.step(years, [(fp > y).mean() for y in years], where="post", label=label)
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("year")
     ax.set_ylabel("share of paths on which the rule has not fired")
@@ -73,8 +73,9 @@ def survival_from_first_passage(first_passage: pd.DataFrame, rules: list[str], y
 
 
 def rule_records(rules) -> list[dict]:
-    """Chart metadata of rules (constant thresholds only are drawn as lines)."""
-    return [{"rule": r.id, "name": r.name, "comparator": r.comparator, "severity": r.severity,
+    """The rules as the run's manifest records them (and the charts read them back); a threshold
+    is drawn as a line only when it is a constant."""
+    return [{"id": r.id, "pack": r.pack, "name": r.name, "comparator": r.comparator, "severity": r.severity,
              "reference": r.reference, "threshold": r.threshold.value} for r in rules]
 
 
@@ -83,7 +84,7 @@ def draw_run_charts(folder: Path, kinds: tuple[str, ...] = KINDS, rules: list[st
     """Draw charts from a ``run`` results folder; returns the file names written."""
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     meta = {r["id"]: r for r in manifest["rules"]}
-    chosen = rules or [r for r in meta if meta[r].get("chart", True)]
+    chosen = rules or list(meta)
     unknown = [r for r in chosen if r not in meta]
     if unknown:
         raise KeyError(f"unknown rules {unknown}; the run's rules are {list(meta)}")
@@ -108,13 +109,12 @@ def draw_run_charts(folder: Path, kinds: tuple[str, ...] = KINDS, rules: list[st
     if "survival" in kinds:
         fp = pd.read_csv(folder / "first_passage.csv")
         names = [f"survival.{ext}" for ext in fmt]
-        survival_from_first_passage(fp, chosen, years, f"{manifest['scenario_name']}: P(rule not fired by year)",
-                                    [folder / n for n in names], source)
+        survival_chart({rule: fp[rule].to_numpy() for rule in chosen}, years,
+                       f"{manifest['scenario_name']}: P(rule not fired by year)", [folder / n for n in names], source)
         written += names
     return written
 
 
-__all__ = ["KINDS", "NEVER", "draw_run_charts", "fan_chart", "rule_records", "survival_from_first_passage"]
 
 
 def tornado_chart(result, horizon: int, out: list[Path], source: str) -> None:

@@ -65,27 +65,6 @@ def comparison_table(options: list[tuple[str, RunResult]], rule: str, key_years:
     return table
 
 
-def survival_chart(options: list[tuple[str, RunResult]], rule: str, title: str, paths: list[Path],
-                   source: str) -> None:
-    """P(rule not yet fired by year) per option."""
-    fig, ax = plt.subplots(figsize=(9, 5))
-    for name, res in options:
-        fp = res.first_passage[:, res.rule_ids.index(rule)]
-        surv = [(fp > y).mean() for y in res.years]
-        ax.step(res.years, surv, where="post", label=name)
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("year")
-    ax.set_ylabel("share of paths on which the rule has not fired")
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")
-    fig.text(0.01, 0.01, f"{source}  |  rule: {rule}", fontsize=7, color="0.3")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    for p in paths:
-        fig.savefig(p, dpi=110)
-    plt.close(fig)
-
-
 def format_comparison(table: pd.DataFrame, key_years: list[int]) -> str:
     head = (f"{'option':32s} " + " ".join(f"{'P≤' + str(y):>7s}" for y in key_years)
             + f" {'median':>7s} {'Δ years vs ' + table.attrs['base']:>28s} {'Δ balance 亿':>13s} {'staff ' + str(key_years[-1]):>11s}")

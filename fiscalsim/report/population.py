@@ -60,12 +60,29 @@ def _summarise(arr: np.ndarray, years: np.ndarray, units: list[str], name: str) 
 
 def pyramid_chart(base: np.ndarray, target: np.ndarray, base_year: int, target_year: int,
                   title: str, path: Path, source: str) -> None:
-    """Population pyramid: base year (outline) vs a target year (median bars, 10-90 % band).
+    """Population pyramid from arrays: base : (2, n_ages) persons; target : (n_paths, 2, n_ages)."""
+    _draw_pyramid(base, np.quantile(target, [0.1, 0.5, 0.9], axis=0), base_year, target_year, title, [path],
+                  source)
 
-    base : (2, n_ages) persons; target : (n_paths, 2, n_ages) persons.
-    """
+
+def pyramid_chart_quantiles(table: pd.DataFrame, title: str, paths: list[Path], source: str) -> None:
+    """Pyramid from a run's quantile table (year, sex, age, q10, q50, q90): base-year medians as
+    the outline, the later year's quantiles as bars and band."""
+    base_year, target_year = sorted(table.year.unique())[:2]
+
+    def arrays(year: int, column: str) -> np.ndarray:
+        return np.stack([table[(table.year == year) & (table.sex == sex)].sort_values("age")[column].to_numpy()
+                         for sex in ("male", "female")])
+
+    target = np.stack([arrays(target_year, c) for c in ("q10", "q50", "q90")])
+    _draw_pyramid(arrays(base_year, "q50"), target, base_year, target_year, title, paths, source)
+
+
+def _draw_pyramid(base: np.ndarray, target_q: np.ndarray, base_year: int, target_year: int, title: str,
+                  paths: list[Path], source: str) -> None:
+    """base : (2, n_ages); target_q : (3, 2, n_ages) — the 10 %, 50 % and 90 % quantiles."""
     ages = np.arange(base.shape[-1])
-    q10, q50, q90 = np.quantile(target, [0.1, 0.5, 0.9], axis=0)
+    q10, q50, q90 = target_q
     fig, ax = plt.subplots(figsize=(8, 7))
     for s, sign, colour, label in ((0, -1, "#3b6ea5", "men"), (1, 1, "#c0504d", "women")):
         ax.barh(ages, sign * q50[s], height=1.0, color=colour, alpha=0.55, label=f"{label} {target_year} (median)")
@@ -80,35 +97,6 @@ def pyramid_chart(base: np.ndarray, target: np.ndarray, base_year: int, target_y
     ax.set_xlabel("persons by single year of age (men left, women right)")
     ax.set_ylabel("age (100 = 100+)")
     ax.set_ylim(-0.5, ages[-1] + 0.5)
-    ax.set_title(title)
-    ax.legend(loc="upper right", fontsize=8)
-    fig.text(0.01, 0.01, source, fontsize=7, color="0.3")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def pyramid_chart_quantiles(table: pd.DataFrame, title: str, paths: list[Path], source: str) -> None:
-    """Pyramid from a quantile table (year, sex, age, q10, q50, q90): base year as an outline,
-    the later year as median bars with its 10-90 % band."""
-    base_year, target_year = sorted(table.year.unique())[:2]
-    fig, ax = plt.subplots(figsize=(8, 7))
-    ages = np.arange(table.age.max() + 1)
-    lim = 0.0
-    for sex, sign, colour in (("male", -1, "#3b6ea5"), ("female", 1, "#c0504d")):
-        t = table[(table.year == target_year) & (table.sex == sex)].sort_values("age")
-        b = table[(table.year == base_year) & (table.sex == sex)].sort_values("age")
-        ax.barh(ages, sign * t.q50, height=1.0, color=colour, alpha=0.55, label=f"{sex} {target_year} (median)")
-        ax.fill_betweenx(ages, sign * t.q10, sign * t.q90, step="mid", color=colour, alpha=0.25,
-                         label=f"{sex} {target_year} (10-90 %)")
-        ax.step(sign * b.q50, ages, where="mid", color="black", linewidth=0.9,
-                label=str(base_year) if sex == "male" else None)
-        lim = max(lim, b.q50.max(), t.q90.max())
-    ax.set_xlim(-lim * 1.05, lim * 1.05)
-    ax.set_xticks(ax.get_xticks())
-    ax.set_xticklabels([f"{abs(x):,.0f}" for x in ax.get_xticks()])
-    ax.set_xlabel("persons by single year of age (men left, women right)")
-    ax.set_ylabel("age (100 = 100+)")
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize=8)
     fig.text(0.01, 0.01, source, fontsize=7, color="0.3")
