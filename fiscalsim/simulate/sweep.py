@@ -41,12 +41,10 @@ def grid_points(grid: dict[str, list[str]]) -> list[dict[str, str]]:
     return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(grid[k] for k in keys))]
 
 
-def run_point(base: str, point: dict[str, str], overrides: list[str], n_paths: int, entropy: int,
-              key_years: list[int]) -> dict:
-    """One grid point: run the scenario and summarise every rule (a plain dict, cheap to ship)."""
+def run_point(sc, point: dict[str, str], n_paths: int, entropy: int, key_years: list[int]) -> dict:
+    """One grid point: run its (loaded) scenario and summarise every rule in a plain dict."""
     from fiscalsim.simulate.montecarlo import run_scenario
 
-    sc = load_scenario(Path(base), [*overrides, *(f"{k}={v}" for k, v in point.items())])
     res = run_scenario(sc, n_paths, entropy)
     out = {"point": point, "rules": {}}
     for j, rid in enumerate(res.rule_ids):
@@ -63,10 +61,10 @@ def run_sweep(base: str, grid: dict[str, list[str]], overrides: list[str], n_pat
               progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """All grid points; one row per point and rule."""
     points = grid_points(grid)
-    # Validate every point up front: a bad value fails before any compute is spent.
-    for point in points:
-        load_scenario(Path(base), [*overrides, *(f"{k}={v}" for k, v in point.items())])
-    args = [(base, p, overrides, n_paths, entropy, key_years) for p in points]
+    # Load (and so validate) every point before any compute is spent; the loaded scenarios are
+    # what the engines run, so workers need neither the files nor a second load.
+    scenarios = [load_scenario(Path(base), [*overrides, *(f"{k}={v}" for k, v in p.items())]) for p in points]
+    args = [(sc, p, n_paths, entropy, key_years) for sc, p in zip(scenarios, points, strict=True)]
     if scheduler is not None:
         try:
             from distributed import Client
