@@ -154,6 +154,28 @@ class PopulationResult:
     full: np.ndarray | None = field(default=None)
     full_years: tuple[int, ...] = ()
 
+    PATH_ARRAYS = ("stocks", "flows", "tfr", "mortality_k", "migration_rate", "e0", "full")
+
+    @classmethod
+    def empty(cls, n_paths: int, years: np.ndarray, unit_names: tuple[str, ...],
+              full_years: tuple[int, ...] = ()) -> PopulationResult:
+        """An unfilled result for ``n_paths`` paths (kernels write into its :meth:`rows`)."""
+        n_years, n_units = len(years), len(unit_names)
+        return cls(
+            years=np.asarray(years), unit_names=tuple(unit_names),
+            stocks=np.empty((n_paths, n_years, n_units, len(STOCK_BANDS))),
+            flows=np.empty((n_paths, n_years, n_units, len(FLOW_BANDS))),
+            tfr=np.empty((n_paths, n_years)), mortality_k=np.empty((n_paths, n_years)),
+            migration_rate=np.empty((n_paths, n_years, n_units)), e0=np.empty((n_paths, n_years, 2)),
+            full=np.empty((n_paths, len(full_years), n_units, 2, N_AGES)) if full_years else None,
+            full_years=tuple(int(y) for y in full_years),
+        )
+
+    def rows(self, start: int, stop: int) -> PopulationResult:
+        """Views of paths ``start … stop−1``."""
+        views = {n: (None if getattr(self, n) is None else getattr(self, n)[start:stop]) for n in self.PATH_ARRAYS}
+        return PopulationResult(years=self.years, unit_names=self.unit_names, full_years=self.full_years, **views)
+
     def stock(self, name: str) -> np.ndarray:
         """(n_paths, n_years, n_units) persons."""
         return self.stocks[..., STOCK_BANDS.index(name)]

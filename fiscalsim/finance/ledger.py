@@ -76,6 +76,19 @@ class FinanceResult:
     lines: dict[str, np.ndarray] = field(default_factory=dict)
     units: dict[str, np.ndarray] = field(default_factory=dict)
 
+    @classmethod
+    def empty(cls, n_paths: int, years: np.ndarray, unit_names: tuple[str, ...]) -> FinanceResult:
+        """An unfilled result for ``n_paths`` paths (the model writes into its :meth:`rows`)."""
+        n_years, n_units = len(years), len(unit_names)
+        return cls(np.asarray(years), tuple(unit_names),
+                   {name: np.zeros((n_paths, n_years)) for name in all_line_names()},
+                   {name: np.zeros((n_paths, n_years, n_units)) for name in UNIT_SERIES})
+
+    def rows(self, start: int, stop: int) -> FinanceResult:
+        """Views of paths ``start … stop−1``."""
+        return FinanceResult(self.years, self.unit_names, {k: v[start:stop] for k, v in self.lines.items()},
+                             {k: v[start:stop] for k, v in self.units.items()})
+
     def __getitem__(self, name: str) -> np.ndarray:
         return self.lines[name]
 

@@ -15,9 +15,7 @@ from fiscalsim.finance.inputs import BaseAccounts, FinanceParams, PolicyLevers
 from fiscalsim.finance.ledger import (
     FUND_EXPENDITURE,
     GENERAL_EXPENDITURE,
-    UNIT_SERIES,
     FinanceResult,
-    all_line_names,
 )
 from fiscalsim.finance.model import (
     CalibrationError,
@@ -79,9 +77,7 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
     base, p = fi.base, fi.params
     n_paths, n_years, n_units = pop.stocks.shape[0], len(pop.years), len(pop.unit_names)
     if out is None:
-        out = FinanceResult(np.asarray(pop.years), pop.unit_names,
-                            {name: np.zeros((n_paths, n_years)) for name in all_line_names()},
-                            {name: np.zeros((n_paths, n_years, n_units)) for name in UNIT_SERIES})
+        out = FinanceResult.empty(n_paths, pop.years, pop.unit_names)
     L, U = out.lines, out.units
     drv = _drivers(pop)
     city, unit = drv["city"], drv["unit"]

@@ -19,8 +19,6 @@ from fiscalsim.finance.ledger import FinanceResult
 from fiscalsim.finance.run import FinanceInputs, FinanceShocks, simulate_finance
 from fiscalsim.scenario import Scenario
 from fiscalsim.simulate.population import (
-    _PATH_ARRAYS,
-    _allocate_like,
     draw_demography_shocks,
     path_blocks,
 )
@@ -73,39 +71,14 @@ def run_block(sc: Scenario, entropy: int, start: int, stop: int, full_years: tup
     return ModelResult(pop, fin)
 
 
-def _rows(result: ModelResult, start: int, stop: int) -> ModelResult:
-    """Views of ``result`` restricted to paths ``start … stop−1``."""
-    p = result.population
-    views = {name: (None if getattr(p, name) is None else getattr(p, name)[start:stop]) for name in _PATH_ARRAYS}
-    pop = PopulationResult(years=p.years, unit_names=p.unit_names, full_years=p.full_years, **views)
-    f = result.finance
-    fin = FinanceResult(f.years, f.unit_names, {k: v[start:stop] for k, v in f.lines.items()},
-                        {k: v[start:stop] for k, v in f.units.items()})
-    return ModelResult(pop, fin)
-
-
 def run_model(sc: Scenario, n_paths: int, entropy: int, full_years: tuple[int, ...] = (),
               progress: Callable[[int], None] | None = None, deterministic: bool = False) -> ModelResult:
     """All paths of a scenario, block by block, written into preallocated results."""
-    out: ModelResult | None = None
+    out = ModelResult(PopulationResult.empty(n_paths, sc.years, sc.demography.unit_names, full_years),
+                      FinanceResult.empty(n_paths, sc.years, sc.demography.unit_names))
     for start, stop in path_blocks(n_paths):
-        if out is None:
-            first = run_block(sc, entropy, start, stop, full_years, deterministic)
-            pop = _allocate_like(first.population, n_paths)
-            fin = FinanceResult(first.finance.years, first.finance.unit_names,
-                                {k: np.empty((n_paths,) + v.shape[1:]) for k, v in first.finance.lines.items()},
-                                {k: np.empty((n_paths,) + v.shape[1:]) for k, v in first.finance.units.items()})
-            out = ModelResult(pop, fin)
-            block = _rows(out, start, stop)
-            for name in _PATH_ARRAYS:
-                if getattr(first.population, name) is not None:
-                    getattr(block.population, name)[...] = getattr(first.population, name)
-            for k in fin.lines:
-                block.finance.lines[k][...] = first.finance.lines[k]
-            for k in fin.units:
-                block.finance.units[k][...] = first.finance.units[k]
-        else:
-            run_block(sc, entropy, start, stop, full_years, deterministic, out=_rows(out, start, stop))
+        block = ModelResult(out.population.rows(start, stop), out.finance.rows(start, stop))
+        run_block(sc, entropy, start, stop, full_years, deterministic, out=block)
         if progress is not None:
             progress(stop - start)
         log.debug("model paths %d-%d done", start, stop)

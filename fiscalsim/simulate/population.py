@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import numpy as np
-
 from fiscalsim.demography.projector import (
     DemographyInputs,
     DemographyShocks,
@@ -48,34 +46,14 @@ def run_population(inputs: DemographyInputs, n_paths: int, entropy: int, chunk_p
     if n_paths < 1 or chunk_paths < 1:
         raise ValueError("n_paths and chunk_paths must be positive")
     blocks_per_chunk = max(1, -(-chunk_paths // BLOCK_PATHS))
-    out: PopulationResult | None = None
+    out = PopulationResult.empty(n_paths, inputs.years, inputs.unit_names, full_years)
     done = 0
     for i, (start, stop) in enumerate(path_blocks(n_paths)):
         shocks = draw_demography_shocks(entropy, start, stop, inputs.n_years)
-        part = project(inputs, shocks, full_years=full_years)
-        if out is None:
-            out = _allocate_like(part, n_paths)
-        for name in _PATH_ARRAYS:
-            arr = getattr(part, name)
-            if arr is not None:
-                getattr(out, name)[start:stop] = arr
+        project(inputs, shocks, full_years=full_years, out=out.rows(start, stop))
         done += stop - start
         if progress is not None and ((i + 1) % blocks_per_chunk == 0 or stop == n_paths):
             progress(done)
             done = 0
         log.debug("population paths %d-%d done", start, stop)
     return out
-
-
-_PATH_ARRAYS = ("stocks", "flows", "tfr", "mortality_k", "migration_rate", "e0", "full")
-
-
-def _allocate_like(part: PopulationResult, n_paths: int) -> PopulationResult:
-    """An empty result for ``n_paths`` paths shaped like one block's result."""
-    def empty(arr: np.ndarray | None) -> np.ndarray | None:
-        return None if arr is None else np.empty((n_paths,) + arr.shape[1:], dtype=arr.dtype)
-
-    return PopulationResult(
-        years=part.years, unit_names=part.unit_names, full_years=part.full_years,
-        **{name: empty(getattr(part, name)) for name in _PATH_ARRAYS},
-    )
