@@ -68,12 +68,12 @@ def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: 
         lines = dict(block.finance.lines)
         services = lines["exp_services_education"] + lines["exp_services_elderly"] + lines["exp_services_residents"]
         lines["services_per_capita"] = services / lines["population"]
-        conditions = [r.condition(years, lines) for r in sc.rules]
+        ind = {r.id: r.indicator.evaluate(lines) for r in sc.rules}
+        conditions = [r.condition(years, lines, ind[r.id]) for r in sc.rules]
         evaluated = years >= sc.triggers_from
         fp = np.stack([first_passage(c & evaluated, years, r.persistence) for c, r in zip(conditions, sc.rules,
                                                                                           strict=True)], axis=1)
         base = np.array([bool(c[0, 0]) for c in conditions])
-        ind = {r.id: r.indicator.evaluate(lines) for r in sc.rules}
         parts.append(RunResult(years, sc.rules, fp, ind, {k: lines[k].copy() for k in KEY_SERIES}, base,
                                sc.triggers_from, pyramid, pyramid_years))
     return _concat(parts)

@@ -97,8 +97,11 @@ class Rule:
     reference: str
     pack: str = "user"
 
-    def condition(self, years: np.ndarray, lines: dict[str, np.ndarray]) -> np.ndarray:
-        value = self.indicator.evaluate(lines)
+    def condition(self, years: np.ndarray, lines: dict[str, np.ndarray],
+                  value: np.ndarray | None = None) -> np.ndarray:
+        """Where the rule's comparison holds, (n_paths, n_years); ``value`` is the indicator if
+        already evaluated."""
+        value = self.indicator.evaluate(lines) if value is None else value
         limit = self.threshold.evaluate(years, lines, value.shape)
         return COMPARATORS[self.comparator](value, limit)
 
