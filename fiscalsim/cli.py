@@ -7,11 +7,12 @@ and exit with status 2, without a traceback.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import platform
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import numpy as np
 
 from fiscalsim import __version__
 from fiscalsim.finance.model import CalibrationError
+from fiscalsim.report.files import OutputError, check_output_folder
 from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
 
 log = logging.getLogger("fiscalsim")
@@ -27,6 +29,8 @@ log = logging.getLogger("fiscalsim")
 
 def user_errors(func):
     """Turn user-caused errors into a one-line message and exit status 2."""
+
+    func = _check_output_first(func)
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -38,11 +42,43 @@ def user_errors(func):
         except CalibrationError as exc:
             click.echo(f"error: the scenario cannot reproduce its base-year accounts: {exc}", err=True)
             sys.exit(2)
+        except OutputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
         except OSError as exc:
             click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
             sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing was written (an earlier result, if any, is unchanged)", err=True)
+            sys.exit(130)
 
     return wrapper
+
+
+def _check_output_first(func):
+    """Refuse an unusable ``--out`` before any work is done (checked again when writing)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if "out_dir" in kwargs:
+            check_output_folder(kwargs["out_dir"], kwargs.get("overwrite", False))
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def out_option(default: str):
+    """``--out DIR`` and ``--overwrite``, shared by every command that writes a results folder."""
+
+    def decorate(func):
+        func = click.option("--overwrite", is_flag=True,
+                            help="Replace an earlier fiscalsim results folder at --out (only one that holds "
+                                 "nothing but files fiscalsim wrote).")(func)
+        return click.option("--out", "out_dir", type=click.Path(file_okay=False), default=default,
+                            show_default=True,
+                            help="Results folder: new or empty; written atomically.")(func)
+
+    return decorate
 
 
 @click.group()
@@ -51,6 +87,17 @@ def user_errors(func):
 def main(verbose: bool) -> None:
     """fiscalsim — local-government fiscal stress simulator."""
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    _interrupt_on_sigterm()
+
+
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM stops a command like Ctrl-C: temporary results folders are removed on the way out."""
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
 
 
 def _scenario_path(scenario: str | None) -> Path:
@@ -79,14 +126,13 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
 @click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Monte Carlo paths (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's, else fresh entropy).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/population", show_default=True,
-              help="Results folder (replaced atomically).")
+@out_option("results/population")
 @click.option("--year", "target_year", type=int, help="Year compared with the base year in the pyramid.")
 @click.option("--chunk-paths", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Paths per chunk (bounds memory; results do not depend on it).")
 @set_option
 @user_errors
-def population(scenario: str | None, n_paths: int | None, seed: int | None, out_dir: str,
+def population(scenario: str | None, n_paths: int | None, seed: int | None, out_dir: str, overwrite: bool,
                target_year: int | None, chunk_paths: int, overrides: tuple[str, ...]) -> None:
     """Project the population of SCENARIO (default: bundled Hegang baseline).
 
@@ -111,7 +157,7 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
                                 progress=bar.update)
     elapsed = time.perf_counter() - started
     table = quantile_table(result)
-    with atomic_directory(out_dir) as tmp:
+    with atomic_directory(out_dir, overwrite) as tmp:
         table.to_csv(tmp / "population_quantiles.csv", index=False, float_format="%.10g")
         city = result.full.sum(axis=2)  # (n_paths, 2 years, 2, 101)
         pyramid_chart(
@@ -123,6 +169,7 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
         write_json(tmp / "manifest.json", {
             "command": "population",
             "fiscalsim_version": __version__,
+            "files": ["population_quantiles.csv", f"pyramid_{base_year}_{year}.png", "manifest.json"],
             "scenario": str(sc.path),
             "scenario_sha256": sc.sha256,
             "scenario_text": sc.text,
@@ -150,14 +197,13 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
 @click.option("--chunk-paths", type=click.IntRange(min=1), default=1024, show_default=True,
               help="Paths per chunk (bounds memory; results do not depend on it).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/run", show_default=True,
-              help="Results folder (replaced atomically).")
+@out_option("results/run")
 @click.option("--charts/--no-charts", default=True, show_default=True,
               help="Write fan charts and survival curves (PNG; 'fiscalsim chart' draws other formats).")
 @set_option
 @user_errors
 def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, chunk_paths: int,
-        out_dir: str, charts: bool, overrides: tuple[str, ...]) -> None:
+        out_dir: str, overwrite: bool, charts: bool, overrides: tuple[str, ...]) -> None:
     """Monte Carlo run of SCENARIO (default: the bundled Hegang baseline).
 
     Prints, per rule, the probability of being triggered by key years, the median and 10-90 %
@@ -187,7 +233,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
     t_sim = time.perf_counter() - t0 - t_load
     summary = summary_table(result)
     horizon = int(sc.years[-1])
-    with atomic_directory(out_dir) as tmp:
+    with atomic_directory(out_dir, overwrite) as tmp:
         files = write_tables(tmp, {"summary": summary, "first_passage": first_passage_table(result),
                                    "quantiles": quantile_table(result), "pyramid": pyramid_table(result)})
         write_json(tmp / "manifest.json", {
@@ -203,11 +249,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
             "python": platform.python_version(), "numpy": np.__version__,
         })
         if charts:
-            drawn = draw_run_charts(tmp, fmt=("png",))
-            manifest_path = tmp / "manifest.json"
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            manifest["files"] += drawn
-            write_json(manifest_path, manifest)
+            draw_run_charts(tmp, fmt=("png",))
     click.echo(f"{sc.name}: {n:,} paths, seed {entropy}, {sc.years[0]}-{horizon}, {time.perf_counter() - t0:.1f} s")
     click.echo(format_summary(summary, horizon))
     click.echo(f"results: {out_dir}")
@@ -221,12 +263,11 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
 @click.option("--year", "waterfall_year", type=int, default=2035, show_default=True,
               help="Year whose balance the waterfalls decompose.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/compare", show_default=True,
-              help="Results folder (replaced atomically).")
+@out_option("results/compare")
 @set_option
 @user_errors
 def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str, waterfall_year: int,
-            jobs: int, out_dir: str, overrides: tuple[str, ...]) -> None:
+            jobs: int, out_dir: str, overwrite: bool, overrides: tuple[str, ...]) -> None:
     """Compare options (scenario files) with common random numbers; the first is the reference.
 
     Reports per option P(rule fired by key years), the median year, the paired difference in that
@@ -265,7 +306,7 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
             options.append((sc.name, run_scenario(sc, n, entropy, jobs=jobs, progress=bar.update)))
     years = key_years(int(first.years[0]), int(first.years[-1]))
     table = comparison_table(options, rule, years)
-    with atomic_directory(out_dir) as tmp:
+    with atomic_directory(out_dir, overwrite) as tmp:
         waterfalls = {}
         for i, (name, res) in enumerate(options[1:], start=1):
             wf = waterfall_table(options[0][1], res, waterfall_year)
@@ -293,11 +334,10 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
 
 @main.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/books", show_default=True,
-              help="Results folder (replaced atomically).")
+@out_option("results/books")
 @set_option
 @user_errors
-def books(scenario: str | None, out_dir: str, overrides: tuple[str, ...]) -> None:
+def books(scenario: str | None, out_dir: str, overwrite: bool, overrides: tuple[str, ...]) -> None:
     """Deterministic projection of SCENARIO's four books (no shocks), year by year.
 
     Writes books.csv (tidy: year, book, side, line, value in 万元), books_wide.csv (a row per
@@ -311,7 +351,7 @@ def books(scenario: str | None, out_dir: str, overrides: tuple[str, ...]) -> Non
     sc = load_scenario(_scenario_path(scenario), overrides)
     result = run_model(sc, 1, 0, deterministic=True)
     f = result.finance
-    with atomic_directory(out_dir) as tmp:
+    with atomic_directory(out_dir, overwrite) as tmp:
         books_table(f).to_csv(tmp / "books.csv", index=False, float_format="%.10g")
         wide_table(f).to_csv(tmp / "books_wide.csv", index=False, float_format="%.10g")
         budget_stack_chart(f, f"{sc.name}: the books, deterministic projection",
@@ -319,6 +359,7 @@ def books(scenario: str | None, out_dir: str, overrides: tuple[str, ...]) -> Non
                            f"fiscalsim {__version__}; base year calibrated to Hegang's 2020 accounts; no shocks")
         write_json(tmp / "manifest.json", {
             "command": "books", "fiscalsim_version": __version__, "scenario": str(sc.path),
+            "files": ["books.csv", "books_wide.csv", "budget_stack.png", "budget_stack.svg", "manifest.json"],
             "scenario_sha256": sc.sha256, "scenario_text": sc.text, "deterministic": True,
             "seconds": round(time.perf_counter() - started, 3),
         })
@@ -350,10 +391,12 @@ def chart(results: str, kinds: tuple[str, ...], rules: tuple[str, ...], formats:
     """Draw charts from a 'run' results folder RESULTS: fan charts of each rule's indicator with its
     threshold and reference, survival curves of the rules, and the population pyramid."""
     from fiscalsim.report.charts import KINDS, draw_run_charts
+    from fiscalsim.report.files import read_manifest
 
     folder = Path(results)
-    if not (folder / "manifest.json").is_file():
-        raise ScenarioError(f"{folder} is not a results folder of 'fiscalsim run' (no manifest.json)")
+    manifest = read_manifest(folder)
+    if manifest is None or manifest.get("command") != "run":
+        raise ScenarioError(f"{folder} is not a results folder of 'fiscalsim run' (no run manifest.json)")
     try:
         written = draw_run_charts(folder, kinds or KINDS, list(rules) or None, formats or ("png", "svg"))
     except KeyError as exc:
@@ -373,11 +416,11 @@ def chart(results: str, kinds: tuple[str, ...], rules: tuple[str, ...], formats:
 @click.option("--jobs", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1), show_default=True,
               help="Local worker processes (one grid point each).")
 @click.option("--scheduler", help="Address of a Dask scheduler (e.g. tcp://127.0.0.1:8786) to run the points on.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/sweep", show_default=True)
+@out_option("results/sweep")
 @set_option
 @user_errors
 def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str, jobs: int,
-          scheduler: str | None, out_dir: str, overrides: tuple[str, ...]) -> None:
+          scheduler: str | None, out_dir: str, overwrite: bool, overrides: tuple[str, ...]) -> None:
     """Run BASE over a grid of values and draw heat maps of the median trigger year and of
     P(trigger by a key year). Points run in local processes, or on a Dask cluster (--scheduler);
     the results are identical whichever engine runs them."""
@@ -400,7 +443,7 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
     with click.progressbar(length=len(points), label="grid points", file=sys.stderr) as bar:
         table = run_sweep(str(base), grid, list(overrides), n, entropy, years, jobs, scheduler, bar.update)
     by_year = next((y for y in years if y >= 2035), years[-1])
-    with atomic_directory(out_dir) as tmp:
+    with atomic_directory(out_dir, overwrite) as tmp:
         files = write_tables(tmp, {"sweep": table})
         src = f"fiscalsim {__version__}; {sc.name}; {n:,} paths per point; seed {entropy}"
         heat_map(table, grid, rule, "median_year", [tmp / "heatmap_median_year.png"],
@@ -426,10 +469,10 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
               show_default=True, help="Low quantile of each parameter.")
 @click.option("--high", "q_high", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
               show_default=True, help="High quantile of each parameter.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="results/sensitivity", show_default=True)
+@out_option("results/sensitivity")
 @set_option
 @user_errors
-def sensitivity(scenario: str | None, rule: str, q_low: float, q_high: float, out_dir: str,
+def sensitivity(scenario: str | None, rule: str, q_low: float, q_high: float, out_dir: str, overwrite: bool,
                 overrides: tuple[str, ...]) -> None:
     """Which uncertain input moves the trigger year most: a one-at-a-time tornado around the
     zero-variance run, each parameter at its low and high quantile."""
@@ -445,7 +488,7 @@ def sensitivity(scenario: str | None, rule: str, q_low: float, q_high: float, ou
         raise ScenarioError("--low must be below --high")
     result = tornado(sc, rule, q_low, q_high)
     horizon = int(sc.years[-1])
-    with atomic_directory(out_dir) as tmp:
+    with atomic_directory(out_dir, overwrite) as tmp:
         files = write_tables(tmp, {"tornado": result.table})
         tornado_chart(result, horizon, [tmp / "tornado.png", tmp / "tornado.svg"],
                       f"fiscalsim {__version__}; {sc.name}; quantiles {q_low:g}/{q_high:g}; other inputs at their medians")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -12,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from fiscalsim.report.files import replace_file, writable_in_results, write_json  # noqa: E402
 from fiscalsim.triggers.rules import NEVER  # noqa: E402
 
 KINDS = ("fan", "survival", "pyramid")
@@ -81,40 +84,49 @@ def rule_records(rules) -> list[dict]:
 
 def draw_run_charts(folder: Path, kinds: tuple[str, ...] = KINDS, rules: list[str] | None = None,
                     fmt: tuple[str, ...] = ("png", "svg")) -> list[str]:
-    """Draw charts from a ``run`` results folder; returns the file names written."""
+    """Draw charts from a ``run`` results folder; returns the file names written.
+
+    Only new files or files the folder's manifest lists are written (each atomically), and the
+    manifest then lists the charts too."""
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     meta = {r["id"]: r for r in manifest["rules"]}
     chosen = rules or list(meta)
     unknown = [r for r in chosen if r not in meta]
     if unknown:
         raise KeyError(f"unknown rules {unknown}; the run's rules are {list(meta)}")
+    planned = [f"fan_{rid}" for rid in chosen] if "fan" in kinds else []
+    planned += [k for k in ("pyramid", "survival") if k in kinds]
+    names = [f"{stem}.{ext}" for stem in planned for ext in fmt]
+    writable_in_results(folder, names)
+    with tempfile.TemporaryDirectory(prefix=".charts-", dir=folder) as scratch:
+        _draw_run_charts(folder, Path(scratch), manifest, meta, chosen, kinds, fmt)
+        for name in names:
+            os.replace(Path(scratch) / name, folder / name)
+    manifest["files"] = list(dict.fromkeys([*manifest.get("files", []), *names]))
+    replace_file(folder / "manifest.json", lambda tmp: write_json(tmp, manifest))
+    return names
+
+
+def _draw_run_charts(folder: Path, scratch: Path, manifest: dict, meta: dict, chosen: list[str],
+                     kinds: tuple[str, ...], fmt: tuple[str, ...]) -> None:
     years = np.arange(manifest["years"][0], manifest["years"][1] + 1)
     source = f"fiscalsim {manifest['fiscalsim_version']}; {manifest['scenario_name']}; {manifest['paths']:,} paths; seed {manifest['seed_entropy']}"
-    written = []
     if "fan" in kinds:
         quantiles = pd.read_csv(folder / "quantiles.csv")
         for rid in chosen:
             record = {"rule": rid, **{k: meta[rid][k] for k in ("name", "comparator", "severity", "reference", "threshold")}}
-            names = [f"fan_{rid}.{ext}" for ext in fmt]
-            fan_chart(quantiles, record, [folder / n for n in names], source)
-            written += names
+            fan_chart(quantiles, record, [scratch / f"fan_{rid}.{ext}" for ext in fmt], source)
     if "pyramid" in kinds:
         from fiscalsim.report.population import pyramid_chart_quantiles
 
         table = pd.read_csv(folder / "pyramid.csv")
-        names = [f"pyramid.{ext}" for ext in fmt]
-        pyramid_chart_quantiles(table, f"{manifest['scenario_name']}: population pyramid", [folder / n for n in names],
-                                source)
-        written += names
+        pyramid_chart_quantiles(table, f"{manifest['scenario_name']}: population pyramid",
+                                [scratch / f"pyramid.{ext}" for ext in fmt], source)
     if "survival" in kinds:
         fp = pd.read_csv(folder / "first_passage.csv")
-        names = [f"survival.{ext}" for ext in fmt]
         survival_chart({rule: fp[rule].to_numpy() for rule in chosen}, years,
-                       f"{manifest['scenario_name']}: P(rule not fired by year)", [folder / n for n in names], source)
-        written += names
-    return written
-
-
+                       f"{manifest['scenario_name']}: P(rule not fired by year)",
+                       [scratch / f"survival.{ext}" for ext in fmt], source)
 
 
 def tornado_chart(result, horizon: int, out: list[Path], source: str) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +20,7 @@ from fiscalsim.scenario import Scenario
 from fiscalsim.simulate.engine import run_block
 from fiscalsim.simulate.population import path_blocks
 from fiscalsim.simulate.seeding import BLOCK_PATHS
+from fiscalsim.simulate.workers import map_in_workers
 from fiscalsim.triggers.rules import Rule, first_passage
 
 log = logging.getLogger(__name__)
@@ -119,22 +119,15 @@ def run_scenario(sc: Scenario, n_paths: int, entropy: int, jobs: int = 1, chunk_
             if progress is not None:
                 progress(stop - start)
     else:
-        import multiprocessing
-
         saved = _single_threaded_env()
         try:
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                futures = {pool.submit(run_chunk, sc, entropy, a, b, deterministic): (a, b) for a, b in spans}
-                for fut in as_completed(futures):
-                    a, b = futures[fut]
-                    results[a] = fut.result()
-                    if progress is not None:
-                        progress(b - a)
+            parts = map_in_workers(jobs, run_chunk, [(sc, entropy, a, b, deterministic) for a, b in spans],
+                                   None if progress is None else lambda i: progress(spans[i][1] - spans[i][0]))
         finally:
             for k, v in saved.items():
                 if v is None:
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
+        results = {a: part for (a, _), part in zip(spans, parts, strict=True)}
     return _concat([results[a] for a, _ in spans])

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from fiscalsim.scenario import ScenarioError, load_scenario
+from fiscalsim.simulate.workers import map_in_workers
 from fiscalsim.triggers.rules import NEVER
 
 
@@ -78,15 +78,7 @@ def run_sweep(base: str, grid: dict[str, list[str]], overrides: list[str], n_pat
                 if progress:
                     progress(1)
     elif jobs > 1:
-        import multiprocessing
-
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(run_point, *a) for a in args]
-            results = []
-            for fut in futures:
-                results.append(fut.result())
-                if progress:
-                    progress(1)
+        results = map_in_workers(jobs, run_point, list(args), None if progress is None else lambda i: progress(1))
     else:
         results = []
         for a in args:
