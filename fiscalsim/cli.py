@@ -259,7 +259,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Monte Carlo paths (default: the first scenario's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed shared by all options (common random numbers).")
-@click.option("--rule", default="china_liquidity_default", show_default=True, help="Rule compared.")
+@click.option("--rule", default="china_government_default", show_default=True, help="Rule compared.")
 @click.option("--year", "waterfall_year", type=int, default=2035, show_default=True,
               help="Year whose balance the waterfalls decompose.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
@@ -412,7 +412,7 @@ def chart(results: str, kinds: tuple[str, ...], rules: tuple[str, ...], formats:
                    "--grid policies.transfer_cut.share.value=0,10,20")
 @click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Paths per point (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed shared by all points.")
-@click.option("--rule", default="china_sanbao_shortfall", show_default=True, help="Rule drawn in the heat maps.")
+@click.option("--rule", default="china_sanbao_unfunded", show_default=True, help="Rule drawn in the heat maps.")
 @click.option("--jobs", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1), show_default=True,
               help="Local worker processes (one grid point each).")
 @click.option("--scheduler", help="Address of a Dask scheduler (e.g. tcp://127.0.0.1:8786) to run the points on.")
@@ -464,7 +464,7 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
 
 @main.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
-@click.option("--rule", default="china_sanbao_shortfall", show_default=True, help="Rule whose first year is studied.")
+@click.option("--rule", default="china_sanbao_unfunded", show_default=True, help="Rule whose first year is studied.")
 @click.option("--low", "q_low", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.1,
               show_default=True, help="Low quantile of each parameter.")
 @click.option("--high", "q_high", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,

@@ -71,13 +71,13 @@ CONSOLIDATION = [
                   "runs = [(name, fiscalsim.run_scenario(sc, PATHS, seed)) for name, sc in options.items()]"),
     new_markdown_cell("## Paired comparison on the 三保 shortfall rule"),
     new_code_cell("from fiscalsim.report.compare import comparison_table, waterfall_table\n"
-                  "table = comparison_table(runs, 'china_sanbao_shortfall', [2025, 2030, 2035, 2060])\n"
+                  "table = comparison_table(runs, 'china_sanbao_unfunded', [2025, 2030, 2035, 2060])\n"
                   "table[['option', 'p_by_2035', 'median_year', 'paired_diff_median_years', 'paired_diff_q10',\n"
                   "       'paired_diff_q90', 'cumulative_fiscal_effect_median_yi', 'staff_2060']]"),
     new_markdown_cell("## Survival curves"),
     new_code_cell("fig, ax = plt.subplots(figsize=(8, 4))\n"
                   "for name, res in runs:\n"
-                  "    fp = res.first_passage[:, res.rule_ids.index('china_sanbao_shortfall')]\n"
+                  "    fp = res.first_passage[:, res.rule_ids.index('china_sanbao_unfunded')]\n"
                   "    ax.step(res.years, [(fp > y).mean() for y in res.years], where='post', label=name)\n"
                   "ax.set_ylabel('P(no 三保 shortfall yet)'); ax.legend()"),
     new_markdown_cell("## Where the merger's money comes from in 2035"),

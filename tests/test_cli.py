@@ -78,7 +78,7 @@ def test_run_prints_summary_and_writes_results(tmp_path):
     out = tmp_path / "run"
     res = CliRunner().invoke(main, ["run", "--paths", "60", "--seed", "4", "--no-charts", "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert "china_liquidity_default" in res.output and "P≤2030" in res.output
+    assert "china_government_default" in res.output and "P≤2030" in res.output
     summary = pd.read_csv(out / "summary.csv")
     assert {"rule", "p_by_2025", "p_by_2030", "p_by_2035", "p_by_2060", "median_year", "q10_year", "q90_year",
             "share_first", "reference"} <= set(summary.columns)
@@ -112,7 +112,7 @@ def test_compare_reports_paired_differences(tmp_path):
     out = tmp_path / "cmp"
     res = CliRunner().invoke(main, ["compare", str(folder / "baseline.yaml"), str(folder / "hiring_freeze.yaml"),
                                     str(folder / "transfer_cut.yaml"), "--paths", "60", "--seed", "2",
-                                    "--rule", "china_sanbao_shortfall", "--out", str(out)])
+                                    "--rule", "china_sanbao_unfunded", "--out", str(out)])
     assert res.exit_code == 0, res.output
     table = pd.read_csv(out / "comparison.csv").set_index("option")
     assert table.loc["hegang-baseline", "paired_diff_median_years"] == 0
@@ -123,7 +123,7 @@ def test_compare_reports_paired_differences(tmp_path):
 
     def years(name):
         r = run_scenario(load_scenario(folder / name), 60, 2)
-        fp = r.first_passage[:, r.rule_ids.index("china_sanbao_shortfall")]
+        fp = r.first_passage[:, r.rule_ids.index("china_sanbao_unfunded")]
         return np.where(fp == NEVER, 2061, fp)
 
     diff = years("transfer_cut.yaml") - years("baseline.yaml")
@@ -132,7 +132,7 @@ def test_compare_reports_paired_differences(tmp_path):
     assert table.loc["hegang-hiring-freeze", "cumulative_fiscal_effect_median_yi"] > 0
     assert table.loc["hegang-hiring-freeze", "staff_2060"] < table.loc["hegang-baseline", "staff_2060"]
     svg = (out / "survival.svg").read_text()
-    assert "hegang-hiring-freeze" in svg and "china_sanbao_shortfall" in svg
+    assert "hegang-hiring-freeze" in svg and "china_sanbao_unfunded" in svg
     wf = pd.read_csv(out / "waterfall_1.csv")  # hiring freeze vs baseline, 2035
     parts, total = wf.effect_yi[:-1], wf.effect_yi.iloc[-1]
     assert total == pytest.approx(parts.sum())
@@ -151,7 +151,7 @@ def test_chart_command_draws_from_a_results_folder(tmp_path):
     out = tmp_path / "run"
     res = CliRunner().invoke(main, ["run", "--paths", "20", "--seed", "1", "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert (out / "fan_china_liquidity_default.png").stat().st_size > 10_000
+    assert (out / "fan_china_government_default.png").stat().st_size > 10_000
     assert (out / "survival.png").exists()
     assert (out / "pyramid.png").stat().st_size > 10_000
     res = CliRunner().invoke(main, ["chart", str(out), "--kind", "fan", "--rule", "china_debt_ratio_warning",
@@ -159,7 +159,7 @@ def test_chart_command_draws_from_a_results_folder(tmp_path):
     assert res.exit_code == 0, res.output
     svg = (out / "fan_china_debt_ratio_warning.svg").read_text()
     assert "Government debt above 100 % of comprehensive fiscal capacity" in svg  # title
-    assert "threshold &gt; 1 (warning line)" in svg and "year" in svg  # threshold label and axis
+    assert "threshold &gt; 1 (warning)" in svg and "year" in svg  # threshold label and axis
     bad = CliRunner().invoke(main, ["chart", str(out), "--rule", "nope"])
     assert bad.exit_code == 2 and "unknown rules" in bad.output
     bad = CliRunner().invoke(main, ["chart", str(tmp_path)])

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from fiscalsim.finance.debt import Ladder, debt_year
+from fiscalsim.finance.liquidity import settle
 from fiscalsim.finance.pension import pension_year
-from fiscalsim.finance.run import settle
 from fiscalsim.finance.staffing import staffing_year
 from fiscalsim.finance.transfers import equalisation_transfer, standard_need
 

@@ -62,9 +62,10 @@ def test_base_year_reproduces_hegang_2020_accounts_to_the_wan_yuan(baseline):
     assert wan(f, "si_other_expenditure") == 5_039
     assert wan(f, "si_benefits", "si_remitted_up", "si_other_expenditure") == 770_102
     assert wan(f, "si_balance_end") == 161_696
-    # Debt: 131.1289亿 at end-2020; 5.57亿 of maturing debt service unpaid in 2020.
+    # Debt: 131.1289亿 at end-2020. Published bond principal and interest were paid: no
+    # government-bond arrears in the base year (LGFV support unpaid is the waterfall's answer).
     assert wan(f, "debt_government") == 1_311_289
-    assert wan(f, "arrears_debt") == 55_700
+    assert wan(f, "arrears_debt") == 0
 
 
 def test_residuals_the_sources_do_not_split_are_named_and_positive(baseline):
@@ -99,17 +100,32 @@ def check_identities(f):
     scale = f["general_expenditure"].max()
     np.testing.assert_allclose(f["arrears_sanbao"], prev + f["sanbao_due"] - sanbao_paid - f["arrears_repaid_sanbao"],
                                atol=rel * scale)
-    # Debt service: due = paid by the city + paid by the province + new arrears.
-    prev = np.concatenate([np.zeros((f["arrears_debt"].shape[0], 1)), f["arrears_debt"][:, :-1]], axis=1)
-    due = f["general_interest_due"] + f["general_principal_due"] + f["lgfv_support_due"] + f["remittance_due"]
-    paid = f["exp_general_interest"] + f["bond_principal_repaid"] + f["exp_lgfv_support"] + f["remittance_up"]
-    np.testing.assert_allclose(f["arrears_debt"], prev + due - paid - f["arrears_repaid_debt"], atol=rel * scale)
+    # Each kind of arrears is its own stock: stock(t) = stock(t−1) + due − paid (city and province)
+    # − arrears repaid. Government debt (with the remittance), LGFV support and committed spending.
+    def lag(x):
+        return np.concatenate([np.zeros((x.shape[0], 1)), x[:, :-1]], axis=1)
+
+    due = f["general_interest_due"] + f["general_principal_due"] + f["remittance_due"]
+    paid = f["exp_general_interest"] + f["bond_principal_repaid"] + f["remittance_up"]
+    np.testing.assert_allclose(f["arrears_debt"][:, 1:], (lag(f["arrears_debt"]) + due - paid
+                                                          - f["arrears_repaid_debt"])[:, 1:], atol=rel * scale)
+    np.testing.assert_allclose(f["arrears_lgfv"], lag(f["arrears_lgfv"]) + f["lgfv_support_due"]
+                               - f["exp_lgfv_support"] - f["arrears_repaid_lgfv"], atol=rel * scale)
+    committed = f["capital_due"] + f["other_due"]
+    spent = f["exp_capital"] + f["exp_other_residual"]
+    new_supplier = f["arrears_suppliers"] - lag(f["arrears_suppliers"]) + f["arrears_repaid_suppliers"]
+    np.testing.assert_allclose(np.minimum(new_supplier, 0.0), 0.0, atol=rel * scale)
+    np.testing.assert_array_less(new_supplier[:, 1:], committed[:, 1:] - spent[:, 1:] + rel * scale)
+    # Government-debt arrears never include LGFV support; the fund book's land arrears are no debt.
+    np.testing.assert_allclose(f["government_debt_arrears"], f["arrears_debt"] + f["arrears_fund_debt"], rtol=rel)
+    np.testing.assert_allclose(f["arrears_fund"], f["arrears_fund_debt"] + f["arrears_fund_land"], rtol=rel)
     # Provincial substitute payments accumulate as advances owed by the city.
     np.testing.assert_allclose(f["provincial_advances"], np.cumsum(
         f["provincial_substitute_general"] + f["provincial_substitute_fund"], axis=1), rtol=rel, atol=1e-6)
     # No negative balances or payments.
     for n in ("carry_forward", "stabilisation_balance", "fund_carry_forward", "exp_capital", "exp_other_residual",
-              "arrears_debt", "arrears_sanbao", "arrears_fund"):
+              "arrears_debt", "arrears_sanbao", "arrears_fund", "arrears_lgfv", "arrears_suppliers",
+              "carry_forward_free", "carry_forward_earmarked", "sanbao_debt_gap"):
         assert f[n].min() >= -1e-6 * scale, n
 
 

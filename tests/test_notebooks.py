@@ -20,5 +20,5 @@ def test_notebook_executes(name, monkeypatch):
     assert not errors
     text = "".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
                    for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
-    expected = "china_liquidity_default" if name == "quick_start" else "paired_diff_median_years"
+    expected = "china_government_default" if name == "quick_start" else "paired_diff_median_years"
     assert expected in text

@@ -89,13 +89,13 @@ def test_merge_removes_merged_units_overhead_on_its_ramp(tmp_path, base_run, heg
 def test_deeper_transfer_cut_never_makes_a_trigger_later(tmp_path):
     def cut(share, name):
         return variant(tmp_path, f"""
-            transfer_cut: {{from: 2026, share: {{value: {share}, unit: percent, source: "option"}}}}
+            transfer_cut: {{from: 2022, share: {{value: {share}, unit: percent, source: "option"}}}}
             """, name)
 
     mild = run_scenario(cut(10, "a.yaml"), 200, SEED)
     deep = run_scenario(cut(20, "b.yaml"), 200, SEED)
     assert np.all(deep.first_passage <= mild.first_passage)
-    liquidity = mild.rule_ids.index("china_sanbao_shortfall")
+    liquidity = mild.rule_ids.index("china_sanbao_unfunded")
     assert np.mean(deep.first_passage[:, liquidity]) < np.mean(mild.first_passage[:, liquidity])
 
 
@@ -121,8 +121,9 @@ def test_capital_project_is_financed_by_special_bonds(tmp_path, base_run):
     f = run_model(sc, N, SEED).finance
     years = list(f.years)
     extra = f["special_bond_issuance"] - base_run["special_bond_issuance"]
-    for y in (2022, 2023, 2024):
-        np.testing.assert_allclose(extra[:, years.index(y)], 8e8, rtol=1e-9)
+    for y in (2022, 2023, 2024):  # 8亿 of project bonds, within the new-bond quota of the year
+        i = years.index(y)
+        np.testing.assert_allclose(extra[:, i], 8e8 * f["new_bond_quota"][:, i], rtol=1e-9)
     assert np.all(extra[:, years.index(2025)] == 0)
     np.testing.assert_allclose(f["project_revenue"][:, years.index(2030)], 0.3e8)
     check_identities(f)
@@ -131,7 +132,7 @@ def test_capital_project_is_financed_by_special_bonds(tmp_path, base_run):
 def test_restructuring_response_freezes_hiring_after_the_trigger_fires(tmp_path):
     sc = variant(tmp_path, """
         restructuring:
-          trigger: china_liquidity_default
+          trigger: china_government_default
           hiring_freeze: "yes"
           capital_stop: "yes"
           other_cut: {value: 0.5, unit: ratio, source: "88号: zero growth of non-essential spending"}
@@ -142,7 +143,7 @@ def test_restructuring_response_freezes_hiring_after_the_trigger_fires(tmp_path)
         """)
     res = run_scenario(sc, N, SEED)
     f = run_model(sc, N, SEED).finance
-    col = res.rule_ids.index("china_liquidity_default")
+    col = res.rule_ids.index("china_government_default")
     years = np.asarray(f.years)
     for p in range(N):
         fired = res.first_passage[p, col]
@@ -167,10 +168,10 @@ def test_lever_errors_are_clear(tmp_path, hegang):
               ramp_years: 2
               transition_cost: {value: 0, unit: 亿元, source: s}
             """)
-    with pytest.raises(ScenarioError, match="did you mean 'china_liquidity_default'"):
+    with pytest.raises(ScenarioError, match="did you mean 'china_government_default'"):
         variant(tmp_path, """
             restructuring:
-              trigger: china_liquidity_defualt
+              trigger: china_goverment_default
               hiring_freeze: "yes"
               capital_stop: "no"
               other_cut: {value: 0, unit: ratio, source: s}

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from fiscalsim.cli import main
-from fiscalsim.scenario import ScenarioError, bundled_scenario
+from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
 from fiscalsim.simulate.sweep import grid_points, parse_grid, run_sweep
 
 BASE = str(bundled_scenario().parent / "sweep_levers.yaml")
@@ -23,11 +23,11 @@ def test_parse_grid_and_points():
 
 def test_sweep_is_monotone_in_the_levers():
     table = run_sweep(BASE, GRID, [], 40, 5, YEARS)
-    sanbao = table[table.rule == "china_sanbao_shortfall"].set_index(list(GRID))
+    sanbao = table[table.rule == "china_sanbao_unfunded"].set_index(list(GRID))
     cut, hires = "policies.transfer_cut.share.value", "policies.hiring.hires_per_retirement.value"
     assert sanbao.loc[("20", "1"), "median_year"] <= sanbao.loc[("0", "1"), "median_year"]
     assert sanbao.loc[("0", "0"), "median_year"] >= sanbao.loc[("0", "1"), "median_year"]
-    assert set(table.rule) >= {"china_liquidity_default", "china_sanbao_shortfall"}
+    assert set(table.rule) >= {"china_government_default", "china_sanbao_unfunded"}
     assert {cut, hires} <= set(table.columns)
 
 
@@ -45,7 +45,8 @@ def test_sweep_cli_writes_table_and_heat_maps(tmp_path):
     res = CliRunner().invoke(main, ["sweep", BASE, "--grid", "policies.transfer_cut.share.value=0,20",
                                     "--paths", "10", "--seed", "1", "--jobs", "2", "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert len(pd.read_csv(out / "sweep.csv")) == 2 * 14
+    n_rules = len(load_scenario(BASE).rules)
+    assert len(pd.read_csv(out / "sweep.csv")) == 2 * n_rules
     assert (out / "heatmap_median_year.png").stat().st_size > 5_000
     bad = CliRunner().invoke(main, ["sweep", BASE, "--grid", "policies.transfer_cut.share.value=0,200",
                                     "--paths", "2", "--out", str(tmp_path / "bad")])

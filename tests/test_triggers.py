@@ -98,7 +98,7 @@ USER_RULE = """
   comparator: "<="
   threshold: {value: 0}
   persistence: 2
-  severity: s
+  severity: warning
   reference: r
 """
 
@@ -115,7 +115,7 @@ def test_user_rule_with_unknown_series_is_a_clear_error():
     ('comparator: "<="', 'comparator: "=<"'),
     ("persistence: 2", "persistence: 0"),
     ("threshold: {value: 0}", "threshold: {value: 0, path: {2020: 1}}"),
-    ("severity: s", "severty: s"),
+    ("severity: warning", "severty: warning"),
 ])
 def test_user_rule_errors(edit, fragment):
     items = load_yaml_text(USER_RULE.replace("carry_forwrd", "carry_forward").replace(edit, fragment), "r.yaml")

@@ -61,12 +61,15 @@ class AR1:
     def path(self, innovations: np.ndarray) -> np.ndarray:
         """innovations (n_paths, n_years) standard normal → process values, same shape.
 
-        ``sigma`` may be drawn per path (``(n_paths,)``); ``phi`` is fixed.
+        The base year (column 0) is data: its innovation is ignored, so the process is zero there
+        on every path. ``sigma`` may be drawn per path (``(n_paths,)``); ``phi`` is fixed.
         """
         sigma = np.asarray(self.sigma, dtype=float)
         if not np.any(sigma):
             return np.zeros_like(innovations)
-        return col(sigma) * lfilter([1.0], [1.0, -self.phi], innovations, axis=-1)
+        eps = innovations.copy()
+        eps[:, 0] = 0.0
+        return col(sigma) * lfilter([1.0], [1.0, -self.phi], eps, axis=-1)
 
 
 @dataclass(frozen=True)

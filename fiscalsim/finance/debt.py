@@ -35,12 +35,12 @@ class Ladder:
     @classmethod
     def from_profile(cls, n_paths: int, total: float | np.ndarray, profile: np.ndarray,
                      coupon: float | np.ndarray) -> Ladder:
-        """A ladder of ``total`` yuan spread by ``profile`` (shares by years to maturity);
-        ``total`` and ``coupon`` may be per path."""
-        profile = np.asarray(profile, dtype=float)
-        if profile.min() < 0 or not np.isclose(profile.sum(), 1.0):
+        """A ladder of ``total`` yuan spread by ``profile`` (shares by years to maturity, ``(n_buckets,)``
+        or per path ``(n_paths, n_buckets)``); ``total`` and ``coupon`` may be per path."""
+        profile = np.atleast_2d(np.asarray(profile, dtype=float))  # (1|n_paths, n_buckets)
+        if profile.min() < 0 or not np.allclose(profile.sum(axis=-1), 1.0):
             raise ValueError("a maturity profile must be non-negative and sum to one")
-        bal = np.broadcast_to(np.reshape(total, (-1, 1)) * profile, (n_paths, len(profile))).copy()
+        bal = np.broadcast_to(np.reshape(total, (-1, 1)) * profile, (n_paths, profile.shape[-1])).copy()
         return cls(bal, bal * np.reshape(coupon, (-1, 1)))
 
     @property

@@ -76,7 +76,8 @@ class FinanceParams:
     """Behavioural parameters; shares are fractions, rates per year, money in yuan."""
 
     resource_tax_share: float
-    transfer_shares: tuple[float, float, float]  # equalisation, special, tax returns
+    transfer_shares: tuple[float, float, float]  # central equalisation, special, tax-return shares
+    transfer_share_special: float | np.ndarray  # special transfers (may be per path); equalisation is the rest
     need_weights: tuple[float, float, float]  # residents, pupils (6-17), elderly (65+)
     personnel_share: float
     education_services_share: float
@@ -85,6 +86,9 @@ class FinanceParams:
     overhead_per_unit: float
     stabilisation_balance_end: float
     land_cost_share: float
+    carry_forward_free_share: float | np.ndarray  # 结余 share of the carry-forward (the rest is 结转)
+    capital_floor_share: float | np.ndarray  # committed share of the capital target
+    other_floor_share: float | np.ndarray  # committed share of other spending
     # pension
     contributors_per_retiree: float
     retiree_coverage: float
@@ -99,7 +103,7 @@ class FinanceParams:
     lgfv_debt: float
     general_years: int
     special_years: int
-    lgfv_years: int
+    lgfv_years: float | np.ndarray  # average years to maturity of the base-year LGFV debt (may be per path)
     coupon_bonds: float
     coupon_lgfv: float
     refinancing_share_bonds: np.ndarray  # (n_years,)
@@ -113,6 +117,9 @@ class FinanceParams:
     lgfv_spread: float
     lgfv_own_cash_share: float
     provincial_substitute_share: float | np.ndarray  # or (n_years,), or per path
+    new_bond_quota_over_warning: float  # share of new issuance allowed above the debt-ratio warning line
+    new_bond_quota_in_restructuring: float  # share allowed while restructuring
+    debt_ratio_warning_line: float
     # policy levers (fiscalsim.policies); neutral defaults leave the baseline unchanged
     levers: PolicyLevers | None = None
 

@@ -51,15 +51,21 @@ MEMO = (
     "debt_general", "debt_special", "debt_lgfv", "debt_government", "general_interest_due",
     "general_principal_due", "special_interest_due", "special_principal_due", "lgfv_interest_due",
     "lgfv_principal_due", "lgfv_refinanced", "lgfv_support_due", "debt_service_due", "debt_service_unpaid",
-    "general_bond_issuance", "special_bond_issuance", "debt_swap", "restructured", "staff_wage_index",
-    # arrears and balances
-    "arrears_debt", "arrears_sanbao", "arrears_fund", "arrears_new_debt", "arrears_new_sanbao",
-    "arrears_new_fund", "arrears_repaid_sanbao", "arrears_repaid_debt", "remittance_due",
-    "provincial_advances", "stabilisation_balance",
-    # aggregates used by triggers and reports
-    "general_expenditure", "fund_expenditure", "sanbao_due", "sanbao_unpaid", "personnel_due", "services_due",
+    "general_bond_issuance", "special_bond_issuance", "new_bond_quota", "debt_swap", "restructured",
+    "staff_wage_index",
+    # arrears stocks by kind (end of year), repayments, balances
+    "arrears_debt", "arrears_sanbao", "arrears_lgfv", "arrears_suppliers", "arrears_fund_debt",
+    "arrears_fund_land", "arrears_fund", "government_debt_arrears",
+    "arrears_repaid_sanbao", "arrears_repaid_debt", "arrears_repaid_lgfv", "arrears_repaid_suppliers",
+    "remittance_due", "capital_due", "other_due", "provincial_advances", "stabilisation_balance",
+    "carry_forward_free", "carry_forward_earmarked",
+    # liquidity and aggregates used by triggers and reports
+    "free_resources", "sanbao_debt_gap",
+    "general_expenditure", "fund_expenditure", "general_expenditure_88", "fund_expenditure_88",
+    "sanbao_due", "sanbao_unpaid", "personnel_due", "services_due",
     "si_subsidy_due", "operations_due", "comprehensive_capacity",
     "own_revenue", "transfers_total", "standard_fiscal_scale", "general_balance_before_financing",
+    "debt_service_net_of_refinancing", "debt_service_in_standard_need",
     # staffing, pension and economy
     "staff", "staff_retirements", "staff_hires", "pension_contributors", "pension_retirees",
     "population", "employment", "job_gap", "wage_index", "price_index",

@@ -54,6 +54,7 @@ class Calibration:
     need_unit_costs: np.ndarray  # (3,) yuan per resident, pupil, elderly person
     equalisation_coefficient: float
     special_transfer: float
+    special_share: np.ndarray  # special transfers' share of the base-year transfers (per path)
     tax_returns: float
     personnel: float
     cost_per_staff: float
@@ -62,6 +63,8 @@ class Calibration:
     elderly_per_person: float
     capital: float
     other: float
+    lgfv_paid0: np.ndarray  # LGFV support paid in the base year (per path)
+    lgfv_unpaid0: np.ndarray  # LGFV support due but unpaid in the base year: the waterfall's answer
     remittance_share: float
     carry_forward_ratio: float
     land_costs_share: float
@@ -75,7 +78,7 @@ class Calibration:
     remitted_share: float
 
 
-def _drivers(pop: PopulationResult) -> dict[str, np.ndarray]:
+def city_drivers(pop: PopulationResult) -> dict[str, np.ndarray]:
     """City and unit populations used by the budget, (n_paths, n_years[, n_units])."""
     unit = {
         "residents": pop.stock("total"),
@@ -88,7 +91,7 @@ def _drivers(pop: PopulationResult) -> dict[str, np.ndarray]:
     return {"unit": unit, "city": city}
 
 
-def _staff_retire_shares(schedule: RetirementSchedule, years: np.ndarray) -> np.ndarray:
+def staff_retire_shares(schedule: RetirementSchedule, years: np.ndarray) -> np.ndarray:
     """Share of active staff of each group and age (1 January) retiring during each year:
     ``(n_years, 6, N_STAFF_AGES)``. Women civil servants and institution staff follow the cadre
     rule, women off-quota staff the worker rule."""
@@ -109,6 +112,17 @@ def _staff_retire_shares(schedule: RetirementSchedule, years: np.ndarray) -> np.
         with np.errstate(invalid="ignore", divide="ignore"):
             out[:, g] = np.where(active > 0, np.clip(crossed / np.where(active > 0, active, 1.0), 0, 1), 1.0)
     return out
+
+
+def check_earmarked_spent(base: BaseAccounts, p: FinanceParams, special0, capital, services, new_general0) -> None:
+    """The base year's earmarked money (special transfers, new bonds, 结转 brought in) must fit
+    its uses and the 结转 carried out, or the published accounts contradict the earmarking."""
+    earmarked = special0 + new_general0 + (1 - p.carry_forward_free_share) * base.carry_over_in
+    carried = (1 - p.carry_forward_free_share) * base.carry_forward
+    if np.any(earmarked - carried > capital + services + 1.0):
+        raise CalibrationError("earmarked resources (special transfers, new general bonds and 结转) exceed capital "
+                               "and service spending in the base year; lower finance.transfer_share_special or "
+                               "raise finance.carry_forward_free_share")
 
 
 def initial_staff(p: FinanceParams, base_population: np.ndarray, schedule: RetirementSchedule,
@@ -134,12 +148,16 @@ def initial_staff(p: FinanceParams, base_population: np.ndarray, schedule: Retir
 
 
 def calibrate(base: BaseAccounts, p: FinanceParams, drivers0: dict[str, float], n_units: int,
-              interest0: float, lgfv_support_paid0: float, special_due0: float, special_interest0: float,
-              staff0: float, new_special0: float, employment0: float) -> Calibration:
+              interest0: float, lgfv_support_due0: np.ndarray, special_due0: float, special_interest0: float,
+              staff0: float, new_special0: float, employment0: float, new_general0: np.ndarray) -> Calibration:
     """Coefficients that make the base year reproduce ``base`` (see module docstring)."""
     E = base.expenditure
     T = base.transfers_from_upper
-    s_eq, s_sp, s_ret = p.transfer_shares
+    _, _, s_ret = p.transfer_shares
+    s_sp = np.asarray(p.transfer_share_special, dtype=float)
+    s_eq = 1.0 - s_sp - s_ret
+    if np.any(s_eq <= 0):
+        raise CalibrationError("the special-transfer and tax-return shares leave no equalisation transfer")
     eq0 = s_eq * T
     w = np.asarray(p.need_weights)
     pops = np.array([drivers0["residents"], drivers0["pupils"], drivers0["elderly"]])
@@ -155,14 +173,17 @@ def calibrate(base: BaseAccounts, p: FinanceParams, drivers0: dict[str, float], 
     residents = p.resident_services_share * E
     capital = p.capital_share * E
     overhead = p.overhead_per_unit * n_units
-    explained = (personnel + base.si_fiscal_subsidy + elderly + education + residents + overhead + interest0
-                 + lgfv_support_paid0 + capital)
-    other = E - explained
-    if np.any(other < 0):
+    explained = personnel + base.si_fiscal_subsidy + elderly + education + residents + overhead + interest0 + capital
+    if np.any(explained > E):
         raise CalibrationError(
             f"the expenditure assumptions explain {np.max(explained) / 1e4:,.0f} 万元, more than the base "
             f"year's {E / 1e4:,.0f} 万元; lower the expenditure shares or the unit overhead"
         )
+    # LGFV support ranks after 三保, interest and committed capital: the base year paid what the
+    # published expenditure leaves room for (the waterfall's answer); the rest was unpaid.
+    lgfv_paid0 = np.minimum(lgfv_support_due0, E - explained)
+    other = E - explained - lgfv_paid0
+    check_earmarked_spent(base, p, s_sp * T, capital, education + residents + elderly, new_general0)
     land_costs = p.land_cost_share * base.land_revenue
     projects = base.fund_expenditure - land_costs - special_interest0 - special_due0
     if np.any(projects < 0):
@@ -174,6 +195,7 @@ def calibrate(base: BaseAccounts, p: FinanceParams, drivers0: dict[str, float], 
         need_unit_costs=unit_costs,
         equalisation_coefficient=eq0 / (need0 - base.own_revenue),
         special_transfer=s_sp * T,
+        special_share=s_sp,
         tax_returns=s_ret * T,
         personnel=personnel,
         cost_per_staff=personnel / staff0,
@@ -182,6 +204,8 @@ def calibrate(base: BaseAccounts, p: FinanceParams, drivers0: dict[str, float], 
         elderly_per_person=elderly / drivers0["elderly"],
         capital=capital,
         other=other,
+        lgfv_paid0=lgfv_paid0,
+        lgfv_unpaid0=lgfv_support_due0 - lgfv_paid0,
         remittance_share=base.remittance_up / base.own_revenue,
         carry_forward_ratio=base.carry_forward / E,
         land_costs_share=p.land_cost_share,

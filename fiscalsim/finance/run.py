@@ -17,12 +17,21 @@ from fiscalsim.finance.ledger import (
     GENERAL_EXPENDITURE,
     FinanceResult,
 )
+from fiscalsim.finance.liquidity import (
+    FundYear,
+    GeneralArrears,
+    GeneralDue,
+    GeneralYear,
+    fund_year,
+    general_year,
+)
 from fiscalsim.finance.model import (
+    Calibration,
     CalibrationError,
-    _drivers,
-    _staff_retire_shares,
     calibrate,
+    city_drivers,
     initial_staff,
+    staff_retire_shares,
 )
 from fiscalsim.finance.pension import pension_year
 from fiscalsim.finance.staffing import staffing_year
@@ -45,26 +54,20 @@ class FinanceShocks:
     market_rate: np.ndarray  # (n_paths, n_years) standard normal
 
 
-def settle(resources: np.ndarray, items: list[tuple[str, np.ndarray]]) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Pay ``items`` in order of priority out of ``resources`` (all ``(n_paths,)`` yuan).
-
-    Returns what was paid of each item and what is left over (never negative).
-    """
-    remaining = resources.copy()
-    paid = {}
-    for name, amount in items:
-        p = np.minimum(amount, remaining)
-        paid[name] = p
-        remaining -= p
-    return paid, remaining
-
-
 def _even_profile(n_buckets: int, first: float, years: int) -> np.ndarray:
     """Share ``first`` in bucket 0, the rest spread evenly over buckets 1 … years−1."""
     prof = np.zeros(n_buckets)
     prof[0] = first
     prof[1:years] = (1.0 - first) / (years - 1)
     return prof
+
+
+def spread_profile(n_buckets: int, years: float | np.ndarray) -> np.ndarray:
+    """Even maturities over an average of ``years`` (may be fractional, and per path): shares
+    ``1/m`` in the first ⌊m⌋ buckets and the remainder in the next; ``(1|n_paths, n_buckets)``."""
+    m = np.reshape(np.asarray(years, dtype=float), (-1, 1))
+    k = np.arange(n_buckets)[None, :]
+    return np.clip(m - k, 0.0, 1.0) / m
 
 
 def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath, shocks: FinanceShocks,
@@ -79,12 +82,12 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
     if out is None:
         out = FinanceResult.empty(n_paths, pop.years, pop.unit_names)
     L, U = out.lines, out.units
-    drv = _drivers(pop)
+    drv = city_drivers(pop)
     city, unit = drv["city"], drv["unit"]
 
     # --- debt register at the base year's 1 January (derived from end-of-year figures) ---
-    n_buckets = max(p.general_years, p.special_years, p.lgfv_years, int(np.max(p.refinancing_maturity)),
-                    int(np.max(p.new_bond_maturity))) + 1
+    n_buckets = max(p.general_years, p.special_years, int(np.ceil(np.max(p.lgfv_years))),
+                    int(np.max(p.refinancing_maturity)), int(np.max(p.new_bond_maturity))) + 1
     g_end = base.debt_end * p.general_share_of_debt
     g_start = g_end - base.bond_revenue + base.bond_principal_repaid
     s_change = base.debt_change - (g_end - g_start)
@@ -97,9 +100,8 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
                                                             p.general_years), p.coupon_bonds)
     S = Ladder.from_profile(n_paths, s_start, _even_profile(n_buckets, s_due0 / s_start, p.special_years),
                             p.coupon_bonds)
-    lg_prof = np.zeros(n_buckets)
-    lg_prof[: p.lgfv_years] = 1.0 / p.lgfv_years
-    LG = Ladder.from_profile(n_paths, p.lgfv_debt, lg_prof, p.coupon_bonds + p.lgfv_spread)
+    LG = Ladder.from_profile(n_paths, p.lgfv_debt, spread_profile(n_buckets, p.lgfv_years),
+                             p.coupon_bonds + p.lgfv_spread)
 
     rate_dev = p.market_rate_process.path(shocks.market_rate)
     rate_dev[:, 0] = 0.0
@@ -113,20 +115,18 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
         raise CalibrationError("base-year bond revenue is smaller than the refinancing it implies")
     lg_support0 = ((1 - p.lgfv_own_cash_share) * LG.interest_due()
                    + (1 - at(p.refinancing_share_lgfv, 0)) * LG.balance[:, 0])
-    if np.any(lg_support0 < base.debt_arrears_end):
-        raise CalibrationError("base-year debt arrears exceed the off-budget debt service the assumptions imply")
 
     # --- staffing and calibration ---
     staff = np.broadcast_to(initial_staff(p, fi.base_population, fi.retirement, int(pop.years[0])),
                             (n_paths, 6, 81)).copy()
     g_new0 = np.asarray(g_new0, dtype=float)
     s_new0 = np.asarray(s_new0, dtype=float)
-    retire = _staff_retire_shares(fi.retirement, pop.years)
+    retire = staff_retire_shares(fi.retirement, pop.years)
     d0 = {k: float(v[0, 0]) for k, v in city.items()}
-    cal = calibrate(base, p, d0, n_units, interest0=float(G.interest_due()[0]),
-                    lgfv_support_paid0=lg_support0 - base.debt_arrears_end, special_due0=s_due0,
-                    special_interest0=float(S.interest_due()[0]), staff0=staff.sum(axis=(1, 2)),
-                    new_special0=s_new0, employment0=econ.employment[:, 0])
+    cal = calibrate(base, p, d0, n_units, interest0=float(G.interest_due()[0]), lgfv_support_due0=lg_support0,
+                    special_due0=s_due0, special_interest0=float(S.interest_due()[0]),
+                    staff0=staff.sum(axis=(1, 2)), new_special0=s_new0, employment0=econ.employment[:, 0],
+                    new_general0=g_new0)
     unit_share = fi.base_population.sum(axis=(1, 2)) / fi.base_population.sum()
     lv = p.levers if p.levers is not None else PolicyLevers.neutral(n_years, n_units)
     response = lv.restructuring
@@ -140,12 +140,15 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
 
     stab = np.full(n_paths, p.stabilisation_balance_end + base.stabilisation_drawn - base.stabilisation_paid_in)
     si_balance = np.full(n_paths, base.si_balance_start)
-    carry_in = np.full(n_paths, base.carry_over_in)
+    free_share = np.asarray(p.carry_forward_free_share, dtype=float)
+    carry_free_in = free_share * base.carry_over_in * np.ones(n_paths)
+    carry_tied_in = (1 - free_share) * base.carry_over_in * np.ones(n_paths)
     fund_carry_in = np.full(n_paths, base.fund_carry_over_in)
-    arrears_debt = np.zeros(n_paths)
-    arrears_sanbao = np.zeros(n_paths)
-    arrears_fund = np.zeros(n_paths)
+    zero = np.zeros(n_paths)
+    arrears = GeneralArrears(zero, zero, zero, zero)
+    fund_arrears_debt, fund_arrears_land = zero, zero
     advances = np.zeros(n_paths)
+    debt_ratio_prev = np.zeros(n_paths)
     emp0 = econ.employment[:, 0]
 
     for t in range(n_years):
@@ -205,10 +208,11 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             issue(G, swap, int(p.new_bond_maturity[t]), rate[:, t])
         refi = at(p.refinancing_share_bonds, t)
         ref_mat, new_mat = int(p.refinancing_maturity[t]), int(p.new_bond_maturity[t])
-        gy = debt_year(G, refi, g_new0 if first else at(p.new_general_bonds, t), rate[:, t], ref_mat, new_mat)
+        quota = new_bond_quota(p, debt_ratio_prev, restructured)
+        gy = debt_year(G, refi, g_new0 if first else quota * at(p.new_general_bonds, t), rate[:, t], ref_mat, new_mat)
         project_bonds = p.levers.project_bond_share * lv.project_cost[t] if p.levers is not None else 0.0
-        sy_ = debt_year(S, refi, s_new0 if first else at(p.new_special_bonds, t) + project_bonds, rate[:, t],
-                        ref_mat, new_mat)
+        sy_ = debt_year(S, refi, s_new0 if first else quota * (at(p.new_special_bonds, t) + project_bonds),
+                        rate[:, t], ref_mat, new_mat)
         ly = debt_year(LG, at(p.refinancing_share_lgfv, t), 0.0, rate[:, t] + p.lgfv_spread, ref_mat, new_mat)
         lg_support = (1 - p.lgfv_own_cash_share) * ly.interest_due + ly.principal_due - ly.refinanced
 
@@ -221,37 +225,20 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
         if response is not None and response.land_to_debt:
             transfer_out = np.where(restructured, np.maximum(land - land_costs, transfer_out), transfer_out)
         if first:
-            fund_paid = {"land_costs": land_costs, "arrears": np.zeros(n_paths), "interest": sy_.interest_due,
-                         "principal": sy_.principal_due, "transfer_out": np.full(n_paths, base.fund_transfer_out),
-                         "projects": base.fund_expenditure - land_costs - sy_.interest_due - sy_.principal_due,
-                         "carry_forward": np.full(n_paths, base.fund_carry_forward)}
-            fund_left = np.zeros(n_paths)
-            prov_f = np.zeros(n_paths)
-            unpaid_f_debt = np.zeros(n_paths)
-            unpaid_f_other = np.zeros(n_paths)
+            fy = FundYear({"land_costs": land_costs, "interest": sy_.interest_due, "principal": sy_.principal_due,
+                           "debt_arrears": zero, "land_arrears": zero,
+                           "transfer_out": np.full(n_paths, base.fund_transfer_out),
+                           "projects": base.fund_expenditure - land_costs - sy_.interest_due - sy_.principal_due},
+                          zero, np.full(n_paths, base.fund_carry_forward), zero, zero)
         else:
-            projects_target = at(p.new_special_bonds, t) + cal.fund_projects_base * pi + lv.project_cost[t]
+            projects_target = quota * at(p.new_special_bonds, t) + cal.fund_projects_base * pi + lv.project_cost[t]
             cf_target = cal.fund_carry_forward_ratio * (land_costs + sy_.interest_due + sy_.principal_due + projects_target)
-            rf = land + project_rev + fund_sub + fund_carry_in + sy_.refinanced + sy_.new_issuance
-            fund_paid, fund_left = settle(rf, [
-                ("land_costs", land_costs), ("interest", sy_.interest_due), ("principal", sy_.principal_due),
-                ("arrears", arrears_fund), ("transfer_out", transfer_out), ("projects", projects_target),
-                ("carry_forward", cf_target)])
-            unpaid_f_debt = (arrears_fund - fund_paid["arrears"]) + (sy_.interest_due - fund_paid["interest"]) + (
-                sy_.principal_due - fund_paid["principal"])
-            unpaid_f_other = land_costs - fund_paid["land_costs"]
-            prov_f = at(p.provincial_substitute_share, t) * unpaid_f_debt
-            # the province pays part of the unpaid special-debt service, interest first
-            extra_i = np.minimum(prov_f, sy_.interest_due - fund_paid["interest"])
-            fund_paid["interest"] = fund_paid["interest"] + extra_i
-            extra_p = np.minimum(prov_f - extra_i, sy_.principal_due - fund_paid["principal"])
-            fund_paid["principal"] = fund_paid["principal"] + extra_p
-            fund_paid["arrears"] = fund_paid["arrears"] + (prov_f - extra_i - extra_p)
-            fund_paid["carry_forward"] = fund_paid["carry_forward"] + fund_left
-        arrears_fund = unpaid_f_debt - prov_f + unpaid_f_other
-        L["arrears_new_fund"][:, t] = arrears_fund
-        fund_carry_in = fund_paid["carry_forward"]
-        transfer_in = fund_paid["transfer_out"]
+            fy = fund_year(land + project_rev + fund_sub + fund_carry_in, sy_, land_costs, transfer_out,
+                           projects_target, cf_target, fund_arrears_debt, fund_arrears_land,
+                           at(p.provincial_substitute_share, t))
+        fund_arrears_debt, fund_arrears_land = fy.arrears_debt, fy.arrears_land
+        fund_carry_in = fy.carry_forward
+        transfer_in = fy.paid["transfer_out"]
 
         # --- general public budget ---
         remit = cal.remittance_share * own
@@ -270,71 +257,50 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
                   "elderly": eld, "residents": resid, "overhead": overhead,
                   "policy": policy_costs}  # one-off costs of reforms are operations, not optional
         if first:
-            paid = dict(sanbao)
-            paid.update({"remit": remit, "sanbao_arrears": np.zeros(n_paths), "debt_arrears": np.zeros(n_paths),
-                         "interest": gy.interest_due, "principal": gy.principal_due,
-                         "lgfv": lg_support - base.debt_arrears_end, "capital": np.full(n_paths, cal.capital),
-                         "other": np.full(n_paths, cal.other),
-                         "carry_forward": np.full(n_paths, base.carry_forward)})
-            drawn = np.full(n_paths, base.stabilisation_drawn)
-            paid_in = np.full(n_paths, base.stabilisation_paid_in)
-            prov_g = np.zeros(n_paths)
-            unpaid_debt = np.full(n_paths, base.debt_arrears_end)
-            unpaid_sanbao = np.zeros(n_paths)
+            gen = base_general_year(base, cal, sanbao, remit, gy, free_share, n_paths)
         else:
-            resources = (own + eq + special_tr + returns + carry_in + gy.refinanced + gy.new_issuance + transfer_in
-                         + sales + aid)
-            cf_target = cal.carry_forward_ratio * (sum(sanbao.values()) + gy.interest_due + capital_target + other_target)
-            items = [("remit", remit)] + list(sanbao.items()) + [
-                ("interest", gy.interest_due), ("principal", gy.principal_due), ("lgfv", lg_support),
-                ("sanbao_arrears", arrears_sanbao), ("debt_arrears", arrears_debt),
-                ("capital", capital_target), ("other", other_target), ("carry_forward", cf_target)]
-            paid, left = settle(resources + stab, items)
-            drawn = np.clip(stab - left, 0.0, stab)
-            paid_in = np.maximum(left - stab, 0.0)
-            debt_due = {"debt_arrears": arrears_debt, "interest": gy.interest_due, "principal": gy.principal_due,
-                        "lgfv": lg_support}
-            unpaid_service = sum(debt_due[k] - paid[k] for k in debt_due)
-            prov_g = at(p.provincial_substitute_share, t) * unpaid_service
-            # an unpaid remittance (never seen in practice) is owed upward like a debt
-            unpaid_debt = unpaid_service + (remit - paid["remit"])
-            budget = prov_g.copy()
-            for k in ("interest", "principal", "lgfv", "debt_arrears"):
-                extra = np.minimum(budget, debt_due[k] - paid[k])
-                paid[k] = paid[k] + extra
-                budget -= extra
-            unpaid_sanbao = (arrears_sanbao - paid["sanbao_arrears"]) + sum(sanbao[k] - paid[k] for k in sanbao)
-        arrears_debt = unpaid_debt - prov_g
-        arrears_sanbao = unpaid_sanbao
-        advances = advances + prov_g + prov_f
-        stab = stab - drawn + paid_in
-        carry_in = paid["carry_forward"]
+            spending = sum(sanbao.values()) + gy.interest_due + capital_target + other_target
+            due = GeneralDue(remit, sanbao, capital_target, other_target, p.capital_floor_share * capital_target,
+                             p.other_floor_share * other_target, gy.interest_due, gy.principal_due, lg_support,
+                             free_share * cal.carry_forward_ratio * spending,
+                             (1 - free_share) * cal.carry_forward_ratio * spending)
+            free = own + eq + returns + carry_free_in + transfer_in + sales + aid
+            gen = general_year(free, stab, special_tr + gy.new_issuance + carry_tied_in, gy.refinanced, due,
+                               arrears, at(p.provincial_substitute_share, t))
+        paid = gen.paid
+        arrears = gen.arrears
+        advances = advances + gen.provincial + fy.provincial
+        stab = stab - gen.drawn + gen.paid_in
+        carry_free_in, carry_tied_in = gen.carry_free, gen.carry_earmarked
 
         # --- record ---
         rec = {
             "own_tax_revenue": tax, "own_nontax_revenue": nontax, "transfer_equalisation": eq,
             "transfer_special": special_tr, "transfer_tax_returns": returns, "carry_over_in": L["carry_forward"][:, t - 1]
             if t else np.full(n_paths, base.carry_over_in), "bond_proceeds_refinancing": gy.refinanced,
-            "bond_proceeds_new": gy.new_issuance, "stabilisation_drawn": drawn, "transfer_in_from_fund": transfer_in,
-            "provincial_substitute_general": prov_g, "asset_sales": sales if not first else np.zeros(n_paths),
-            "provincial_aid": aid if not first else np.zeros(n_paths), "exp_policy_costs": paid["policy"],
+            "bond_proceeds_new": gy.new_issuance, "stabilisation_drawn": gen.drawn, "transfer_in_from_fund": transfer_in,
+            "provincial_substitute_general": gen.provincial, "asset_sales": sales if not first else zero,
+            "provincial_aid": aid if not first else zero, "exp_policy_costs": paid["policy"],
             "project_revenue": project_rev, "debt_swap": swap * np.ones(n_paths),
             "restructured": restructured.astype(float), "staff_wage_index": staff_wi,
             "exp_personnel": paid["personnel"], "exp_social_insurance_subsidy": paid["si_subsidy"],
             "exp_services_education": paid["education"], "exp_services_elderly": paid["elderly"],
             "exp_services_residents": paid["residents"], "exp_overhead": paid["overhead"],
             "exp_general_interest": paid["interest"], "exp_lgfv_support": paid["lgfv"],
-            "exp_arrears_repaid": paid["sanbao_arrears"] + paid["debt_arrears"], "exp_capital": paid["capital"],
+            "exp_arrears_repaid": paid["sanbao_arrears"] + paid["debt_arrears"] + paid["lgfv_arrears"]
+            + paid["supplier_arrears"], "exp_capital": paid["capital"],
             "exp_other_residual": paid["other"], "remittance_up": paid["remit"],
-            "bond_principal_repaid": paid["principal"], "stabilisation_paid_in": paid_in,
-            "carry_forward": paid["carry_forward"],
+            "bond_principal_repaid": paid["principal"], "stabilisation_paid_in": gen.paid_in,
+            "carry_forward": gen.carry_free + gen.carry_earmarked,
+            "carry_forward_free": gen.carry_free, "carry_forward_earmarked": gen.carry_earmarked,
             "land_revenue": land, "fund_subsidy": fund_sub,
             "fund_carry_over_in": L["fund_carry_forward"][:, t - 1] if t else np.full(n_paths, base.fund_carry_over_in),
             "special_bond_proceeds_refinancing": sy_.refinanced, "special_bond_proceeds_new": sy_.new_issuance,
-            "provincial_substitute_fund": prov_f, "land_costs": fund_paid["land_costs"],
-            "fund_projects_residual": fund_paid["projects"], "special_interest": fund_paid["interest"],
-            "special_principal_repaid": fund_paid["principal"], "fund_arrears_repaid": fund_paid["arrears"],
-            "transfer_out_to_general": fund_paid["transfer_out"], "fund_carry_forward": fund_paid["carry_forward"],
+            "provincial_substitute_fund": fy.provincial, "land_costs": fy.paid["land_costs"],
+            "fund_projects_residual": fy.paid["projects"], "special_interest": fy.paid["interest"],
+            "special_principal_repaid": fy.paid["principal"],
+            "fund_arrears_repaid": fy.paid["debt_arrears"] + fy.paid["land_arrears"],
+            "transfer_out_to_general": fy.paid["transfer_out"], "fund_carry_forward": fy.carry_forward,
             "si_premiums": pe.premiums, "si_fiscal_subsidy": pe.fiscal_subsidy, "si_upper_subsidy": pe.upper_subsidy,
             "si_other_revenue": pe.other_revenue, "si_balance_start": pe.balance_start,
             "si_benefits": pe.benefits, "si_remitted_up": pe.remitted_up, "si_other_expenditure": pe.other_expenditure,
@@ -345,20 +311,26 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             "special_principal_due": sy_.principal_due, "lgfv_interest_due": ly.interest_due,
             "lgfv_principal_due": ly.principal_due, "lgfv_refinanced": ly.refinanced, "lgfv_support_due": lg_support,
             "general_bond_issuance": gy.refinanced + gy.new_issuance + swap,
-            "special_bond_issuance": sy_.refinanced + sy_.new_issuance,
-            "arrears_debt": arrears_debt, "arrears_sanbao": arrears_sanbao, "arrears_fund": arrears_fund,
-            "arrears_new_debt": unpaid_debt - prov_g, "arrears_new_sanbao": unpaid_sanbao,
+            "special_bond_issuance": sy_.refinanced + sy_.new_issuance, "new_bond_quota": quota * np.ones(n_paths),
+            "arrears_debt": arrears.debt, "arrears_sanbao": arrears.sanbao, "arrears_lgfv": arrears.lgfv,
+            "arrears_suppliers": arrears.suppliers, "arrears_fund_debt": fy.arrears_debt,
+            "arrears_fund_land": fy.arrears_land, "arrears_fund": fy.arrears_debt + fy.arrears_land,
+            "government_debt_arrears": arrears.debt + fy.arrears_debt,
             "provincial_advances": advances, "stabilisation_balance": stab,
             "arrears_repaid_sanbao": paid["sanbao_arrears"], "arrears_repaid_debt": paid["debt_arrears"],
-            "remittance_due": remit,
-            "sanbao_due": sum(sanbao.values()), "sanbao_unpaid": unpaid_sanbao,
+            "arrears_repaid_lgfv": paid["lgfv_arrears"], "arrears_repaid_suppliers": paid["supplier_arrears"],
+            "remittance_due": remit, "capital_due": capital_target, "other_due": other_target,
+            "sanbao_due": sum(sanbao.values()), "sanbao_unpaid": arrears.sanbao,
+            "free_resources": gen.free_resources, "sanbao_debt_gap": gen.crowding_gap,
             "personnel_due": personnel, "services_due": edu + eld + resid, "si_subsidy_due": pe.fiscal_subsidy,
             "operations_due": overhead + policy_costs,
             "debt_service_due": gy.interest_due + gy.principal_due + sy_.interest_due + sy_.principal_due + lg_support,
-            "debt_service_unpaid": (unpaid_debt - prov_g) + (unpaid_f_debt - prov_f),
+            "debt_service_unpaid": arrears.debt + arrears.lgfv + fy.arrears_debt,
             "own_revenue": own, "transfers_total": eq + special_tr + returns,
             "comprehensive_capacity": own + eq + special_tr + returns + land + fund_sub,
-            "standard_fiscal_scale": own + eq + returns,
+            "standard_fiscal_scale": tax + eq + returns,
+            "debt_service_net_of_refinancing": gy.interest_due + gy.principal_due - gy.refinanced + lg_support,
+            "debt_service_in_standard_need": zero,
             "staff": headcount, "staff_retirements": sy.retirements.sum(-1), "staff_hires": sy.hires.sum(-1),
             "pension_contributors": contributors, "pension_retirees": retirees, "population": res,
             "employment": econ.employment[:, t], "job_gap": econ.job_gap[:, t], "wage_index": wi, "price_index": pi,
@@ -367,6 +339,10 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             L[name][:, t] = value
         L["general_expenditure"][:, t] = sum(L[n][:, t] for n in GENERAL_EXPENDITURE)
         L["fund_expenditure"][:, t] = sum(L[n][:, t] for n in FUND_EXPENDITURE)
+        L["general_expenditure_88"][:, t] = L["general_expenditure"][:, t] - L["exp_arrears_repaid"][:, t]
+        L["fund_expenditure_88"][:, t] = (L["fund_expenditure"][:, t] - L["special_principal_repaid"][:, t]
+                                          - L["fund_arrears_repaid"][:, t])
+        debt_ratio_prev = L["debt_government"][:, t] / np.maximum(L["comprehensive_capacity"][:, t], 1.0)
         L["general_balance_before_financing"][:, t] = (own + eq + special_tr + returns + transfer_in
                                                        - L["general_expenditure"][:, t] - paid["remit"])
         # per unit
@@ -379,8 +355,7 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
         # automatic restructuring response: evaluate its trigger on this year's lines
         if response is not None and fi.restructuring_rule is not None:
             rule = fi.restructuring_rule
-            names = rule.indicator.series_names() | (rule.threshold.by.series_names() if rule.threshold.by else set())
-            window = {k: L[k][:, : t + 1] for k in names}
+            window = {k: L[k][:, : t + 1] for k in rule.series_names()}
             cond = rule.condition(np.asarray(pop.years[: t + 1]), window)[:, -1]
             if fi.triggers_from is not None and pop.years[t] < fi.triggers_from:
                 cond = np.zeros_like(cond)
@@ -389,3 +364,28 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             fired_year = np.where(newly, t, fired_year)
             restructured = restructured | newly
     return out
+
+
+def new_bond_quota(p: FinanceParams, debt_ratio_prev: np.ndarray, restructured: np.ndarray) -> np.ndarray:
+    """Share of the planned new-bond issuance the city may issue, by its risk status last year:
+    1 normally, ``new_bond_quota_over_warning`` above the debt-ratio warning line and
+    ``new_bond_quota_in_restructuring`` while restructuring (debt-limit rules as data)."""
+    quota = np.where(debt_ratio_prev > p.debt_ratio_warning_line, p.new_bond_quota_over_warning, 1.0)
+    return np.where(restructured, np.minimum(quota, p.new_bond_quota_in_restructuring), quota)
+
+
+def base_general_year(base: BaseAccounts, cal: Calibration, sanbao: dict[str, np.ndarray], remit: np.ndarray,
+                      gy, free_share: np.ndarray, n_paths: int) -> GeneralYear:
+    """The base year as published: every line paid; LGFV support unpaid as the waterfall finds it
+    (``Calibration.lgfv_unpaid0``); the carry-forward split into 结余 and 结转."""
+    zero = np.zeros(n_paths)
+    ones = np.ones(n_paths)
+    paid = {**sanbao, "remit": remit, "interest": gy.interest_due, "principal": gy.principal_due,
+            "lgfv": cal.lgfv_paid0 * ones, "capital": cal.capital * ones, "other": cal.other * ones,
+            "sanbao_arrears": zero, "debt_arrears": zero, "lgfv_arrears": zero, "supplier_arrears": zero}
+    arrears = GeneralArrears(zero, zero, zero, cal.lgfv_unpaid0 * ones)
+    free = (base.own_revenue + base.transfers_from_upper * (1.0 - cal.special_share) + free_share * base.carry_over_in
+            + base.stabilisation_drawn + base.transfer_in_from_fund) * ones
+    return GeneralYear(paid, base.stabilisation_drawn * ones, base.stabilisation_paid_in * ones, zero, arrears,
+                       free_share * base.carry_forward * ones, (1 - free_share) * base.carry_forward * ones, free,
+                       zero)

@@ -19,7 +19,7 @@ def _drivers(sc, res) -> list[tuple[str, float]]:
 
     from fiscalsim.simulate.sampling import materialise
 
-    fp = res.first_passage[:, res.rule_ids.index("china_liquidity_default")].astype(float)
+    fp = res.first_passage[:, res.rule_ids.index("china_government_default")].astype(float)
     n = len(fp)
     inputs = {"demography": sc.demography, "economy": sc.economy, "finance": sc.finance}
     drawn = materialise(inputs, list(sc.uncertain), sc.copula, sc.seed, 0, n, np.asarray(sc.years),
@@ -53,9 +53,9 @@ def baseline_markdown() -> str:
         return (f"| `{rule}` | {r.p_by_2025:.0%} | {r.p_by_2030:.0%} | {r.p_by_2035:.0%} | "
                 f"{r[f'p_by_{years[-1]}']:.0%} | {yr(r.median_year)} | {yr(r.q10_year)}–{yr(r.q90_year)} |")
 
-    liq = table.loc["china_liquidity_default"]
+    liq = table.loc["china_government_default"]
     drivers = _drivers(sc, res)
-    sanbao = table.loc["china_sanbao_shortfall"]
+    sanbao = table.loc["china_sanbao_unfunded"]
     lines = [
         "# What the Hegang baseline says",
         "",
@@ -140,8 +140,8 @@ def options_markdown() -> str:
         "Δ balance: cumulative change of own revenue + transfers − 三保 and debt service due, 亿元.",
         "",
     ]
-    for rule, why in (("china_liquidity_default", "Liquidity: debt service left unpaid"),
-                      ("china_sanbao_shortfall", "三保: wages, basic livelihood or operations left unpaid")):
+    for rule, why in (("china_government_default", "Liquidity: debt service left unpaid"),
+                      ("china_sanbao_unfunded", "三保: wages, basic livelihood or operations left unpaid")):
         table = comparison_table(runs, rule, years)
         lines += [f"## {why} (`{rule}`)", "",
                   "| option | P by 2025 | by 2030 | by 2035 | median year | Δ years | Δ balance 亿 | staff 2060 |",

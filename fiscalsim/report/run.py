@@ -9,7 +9,13 @@ import pandas as pd
 
 from fiscalsim.report.population import QUANTILES
 from fiscalsim.simulate.montecarlo import RunResult
-from fiscalsim.triggers.rules import NEVER, first_fired
+from fiscalsim.triggers.rules import (
+    HEADLINE_CLASSES,
+    NEVER,
+    SEVERITIES,
+    first_fired,
+    headline_passage,
+)
 
 
 def key_years(base_year: int, horizon: int) -> list[int]:
@@ -45,14 +51,29 @@ def summary_table(result: RunResult) -> pd.DataFrame:
     table.attrs["paths"] = n
     table.attrs["share_none"] = float(np.mean(first == "none"))
     table.attrs["base_year_rules"] = [r.id for r, b in zip(result.rules, result.base_condition, strict=True) if b]
+    table.attrs["headline"] = headline_summary(result)
     table.insert(4, "holds_in_base_year", result.base_condition)
     return table
+
+
+def headline_summary(result: RunResult) -> dict:
+    """The question users ask first: the year of the first restructuring- or default-class event
+    on each path — P(by each key year), median and 10-90 % years (NEVER when not by the horizon),
+    and which rules count."""
+    years = result.years
+    fp = headline_passage(result.first_passage, result.rules)
+    out = {f"p_by_{y}": float(np.mean(fp <= y)) for y in key_years(int(years[0]), int(years[-1]))}
+    out.update(median_year=_year_quantile(fp, 0.5), q10_year=_year_quantile(fp, 0.1),
+               q90_year=_year_quantile(fp, 0.9),
+               rules=[r.id for r in result.rules if r.severity in HEADLINE_CLASSES and r.headline])
+    return out
 
 
 def first_passage_table(result: RunResult) -> pd.DataFrame:
     df = pd.DataFrame(result.first_passage, columns=result.rule_ids)
     df.insert(0, "path", np.arange(len(df)))
     df["first_rule"] = first_fired(result.first_passage, result.rule_ids)
+    df["first_restructuring_or_default"] = headline_passage(result.first_passage, result.rules)
     return df
 
 
@@ -90,17 +111,29 @@ def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> list[str]:
 
 
 def format_summary(table: pd.DataFrame, horizon: int) -> str:
-    """A readable terminal table."""
+    """A readable terminal table: the headline event first, then the rules grouped by class."""
     def year(v: int) -> str:
-        return f"> {horizon}" if v == NEVER else str(v)
+        return f"not by {horizon}" if v == NEVER else str(v)
 
     p_cols = [c for c in table.columns if c.startswith("p_by_")]
-    head = f"{'rule':44s} " + " ".join(f"{'P≤' + c[5:]:>7s}" for c in p_cols) + f" {'median':>7s} {'10-90 % years':>15s} {'first':>6s}"
-    lines = [head, "-" * len(head)]
-    for r in table.itertuples():
-        probs = " ".join(f"{getattr(r, c):7.0%}" for c in p_cols)
-        span = f"{year(r.q10_year)}-{year(r.q90_year)}"
-        lines.append(f"{r.rule[:44]:44s} {probs} {year(r.median_year):>7s} {span:>15s} {r.share_first:6.0%}")
+    head = f"{'rule':44s} " + " ".join(f"{'P≤' + c[5:]:>7s}" for c in p_cols) + f" {'median':>11s} {'10-90 % years':>23s} {'first':>6s}"
+    h = table.attrs.get("headline")
+    lines = []
+    if h is not None:
+        probs = ", ".join(f"P by {c[5:]}: {h[c]:.0%}" for c in p_cols)
+        lines += ["First restructuring- or default-class event (" + ", ".join(h["rules"]) + "):",
+                  f"  {probs}; median {year(h['median_year'])}, 10-90 %: {year(h['q10_year'])} to "
+                  f"{year(h['q90_year'])}", ""]
+    for severity in reversed(SEVERITIES):
+        group = table[table.severity == severity]
+        if group.empty:
+            continue
+        lines += [f"{severity}-class rules", head, "-" * len(head)]
+        for r in group.itertuples():
+            probs = " ".join(f"{getattr(r, c):7.0%}" for c in p_cols)
+            span = f"{year(r.q10_year)} to {year(r.q90_year)}"
+            lines.append(f"{r.rule[:44]:44s} {probs} {year(r.median_year):>11s} {span:>23s} {r.share_first:6.0%}")
+        lines.append("")
     lines.append(f"paths on which no rule fires by {horizon}: {table.attrs['share_none']:.0%}")
     base = table.attrs.get("base_year_rules")
     if base:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,8 @@ TRIGGERS = Section(
     {
         "packs": Raw("rule packs shipped with fiscalsim: china_88, china_liquidity, china_debt_ratio, japan_2007"),
         "rules": Raw("user-defined rules, in the form of the packs (see docs/triggers.md)", required=False),
+        "headline_packs": Raw("packs whose restructuring- and default-class rules make the headline event "
+                              "(default: all; user rules always count)", required=False),
     },
 )
 
@@ -205,6 +208,12 @@ def _build_rules(t: dict[str, Any], node: Any) -> list[Rule]:
             raise ScenarioError(exc.message, *where.where("packs"), "triggers.packs", exc.suggestion) from None
     if t["rules"] is not None:
         rules += parse_rules(t["rules"], "triggers.rules")
+    headline = t.get("headline_packs")
+    if headline is not None:
+        if not isinstance(headline, list) or not all(isinstance(p, str) and p in packs for p in headline):
+            raise ScenarioError(f"expected a list of packs named in triggers.packs ({packs})",
+                                *where.where("headline_packs"), "triggers.headline_packs")
+        rules = [dataclasses.replace(r, headline=r.pack in headline or r.pack == "user") for r in rules]
     ids = [r.id for r in rules]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:

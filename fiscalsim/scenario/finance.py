@@ -45,7 +45,8 @@ _ACCOUNT_DOCS = {
     "si_balance_end": "social-insurance fund: balance at the end of the year",
     "debt_end": "government debt balance (general and special) at the end of the year",
     "debt_change": "change of the government debt balance during the year",
-    "debt_arrears_end": "maturing principal and interest unpaid in the year",
+    "debt_arrears_end": "debt service (principal and interest) the city stated it could not pay in the base year; "
+                        "compared with what the waterfall finds, never imposed",
 }
 
 ACCOUNTS = Section(
@@ -95,8 +96,12 @@ FINANCE = Section("General and fund budget behaviour.", {
     "stabilisation_balance_end": Param("yuan", "stabilisation fund balance at the end of the base year", 0, 1e12,
                                        allow_path=False),
     "land_cost_share": _ratio("land costs (compensation, preparation) as a share of land revenue"),
-    "provincial_substitute_share": _ratio("share of unpaid debt service the province pays on the city's behalf",
-                                          path=True),
+    "provincial_substitute_share": _ratio("share of unpaid government-debt service the province pays on the "
+                                          "city's behalf", path=True),
+    "carry_forward_free_share": _ratio("share of the carry-forward that is free (结余); the rest is earmarked (结转) "
+                                       "for its purpose"),
+    "capital_floor_share": _ratio("committed share of capital spending that cannot stop within a year"),
+    "other_floor_share": _ratio("committed share of other spending that cannot stop within a year"),
 })
 
 PENSION = Section("Urban employee pension fund.", {
@@ -119,7 +124,8 @@ DEBT = Section("Debt register.", {
     "lgfv_debt": Param("yuan", "off-budget (LGFV) debt at the start of the base year", 0, 1e13, allow_path=False),
     "general_years": Param("years", "general bonds: years over which the base-year ladder matures", 1, 40, allow_path=False),
     "special_years": Param("years", "special bonds: years over which the base-year ladder matures", 1, 40, allow_path=False),
-    "lgfv_years": Param("years", "LGFV debt: years over which it matures", 1, 40, allow_path=False),
+    "lgfv_years": Param("years", "LGFV debt: average years to maturity (fractional allowed)", 1, 40,
+                        allow_path=False),
     "refinancing_maturity": Param("years", "maturity of refinancing bonds, years (a step path extends it)", 1, 40),
     "new_bond_maturity": Param("years", "maturity of new bonds, years (a step path extends it)", 1, 40),
     "coupon_bonds": Param("rate_per_year", "average coupon of outstanding bonds", 0, 0.2, allow_path=False),
@@ -132,6 +138,11 @@ DEBT = Section("Debt register.", {
     "market_rate_ar1_phi": _ratio("persistence of market-rate deviations", -0.99, 0.99),
     "market_rate_ar1_sigma": Param("rate_per_year", "innovation s.d. of the market rate", 0, 0.05, allow_path=False),
     "lgfv_own_cash_share": _ratio("share of LGFV interest covered by the LGFV's own cash flow"),
+    "debt_ratio_warning_line": _ratio("debt ratio (government debt / comprehensive capacity) above which new bond "
+                                      "quota is cut", 0.0, 10.0),
+    "new_bond_quota_over_warning": _ratio("share of planned new bonds issued the year after the debt ratio "
+                                          "exceeds its warning line"),
+    "new_bond_quota_in_restructuring": _ratio("share of planned new bonds issued while restructuring"),
 })
 
 SECTIONS = {"accounts": ACCOUNTS, "economy": ECONOMY, "finance": FINANCE, "pension": PENSION,
@@ -202,6 +213,10 @@ def build_finance(s: dict[str, Any], years: np.ndarray) -> FinanceParams:
         overhead_per_unit=f["overhead_per_unit"].scalar(),
         stabilisation_balance_end=f["stabilisation_balance_end"].scalar(),
         land_cost_share=f["land_cost_share"].scalar(),
+        carry_forward_free_share=f["carry_forward_free_share"].scalar(),
+        capital_floor_share=f["capital_floor_share"].scalar(),
+        other_floor_share=f["other_floor_share"].scalar(),
+        transfer_share_special=f["transfer_share_special"].scalar(),
         contributors_per_retiree=pe["contributors_per_retiree"].scalar(),
         retiree_coverage=pe["retiree_coverage"].scalar(),
         benefit_indexation=pe["benefit_indexation"].series(years),
@@ -213,7 +228,7 @@ def build_finance(s: dict[str, Any], years: np.ndarray) -> FinanceParams:
         lgfv_debt=d["lgfv_debt"].scalar(),
         general_years=_whole(d["general_years"], "debt.general_years"),
         special_years=_whole(d["special_years"], "debt.special_years"),
-        lgfv_years=_whole(d["lgfv_years"], "debt.lgfv_years"),
+        lgfv_years=d["lgfv_years"].scalar(),
         coupon_bonds=d["coupon_bonds"].scalar(), coupon_lgfv=d["coupon_bonds"].scalar() + d["lgfv_spread"].scalar(),
         refinancing_share_bonds=d["refinancing_share_bonds"].series(years),
         refinancing_share_lgfv=d["refinancing_share_lgfv"].series(years),
@@ -224,4 +239,7 @@ def build_finance(s: dict[str, Any], years: np.ndarray) -> FinanceParams:
         lgfv_spread=d["lgfv_spread"].scalar(), lgfv_own_cash_share=d["lgfv_own_cash_share"].scalar(),
         provincial_substitute_share=(f["provincial_substitute_share"].scalar() if f["provincial_substitute_share"].path
                                      is None else f["provincial_substitute_share"].series(years)),
+        debt_ratio_warning_line=d["debt_ratio_warning_line"].scalar(),
+        new_bond_quota_over_warning=d["new_bond_quota_over_warning"].scalar(),
+        new_bond_quota_in_restructuring=d["new_bond_quota_in_restructuring"].scalar(),
     )

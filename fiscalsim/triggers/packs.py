@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import math
 from importlib import resources
 from typing import Any
 
 from fiscalsim.finance.ledger import all_line_names
 from fiscalsim.scenario.yamlio import Node, ScenarioError, load_yaml_text, suggest
-from fiscalsim.triggers.rules import COMPARATORS, TRANSFORMS, Indicator, Rule, Threshold
+from fiscalsim.triggers.rules import (
+    COMPARATORS,
+    SEVERITIES,
+    TRANSFORMS,
+    Indicator,
+    Materiality,
+    Rule,
+    Threshold,
+)
 
 PACKS = ("china_88", "china_liquidity", "china_debt_ratio", "japan_2007")
 RULE_KEYS = ("id", "name", "indicator", "comparator", "threshold", "persistence", "severity", "reference")
-INDICATOR_KEYS = ("numerator", "denominator", "subtract", "transform")
+OPTIONAL_RULE_KEYS = ("level", "materiality")
+INDICATOR_KEYS = ("numerator", "denominator", "subtract", "denominator_subtract", "transform")
+MATERIALITY_KEYS = ("amount", "share", "of")
 THRESHOLD_KEYS = ("value", "path", "by", "points")
 
 
@@ -61,13 +72,31 @@ def _indicator(node: Any, path: str) -> Indicator:
     transform = node.get("transform", "none")
     if transform not in TRANSFORMS:
         raise ScenarioError(f"expected one of {list(TRANSFORMS)}", *_where(node, "transform"), f"{path}.transform")
-    return Indicator(_series(node, "numerator", path, True), _series(node, "denominator", path, False),
-                     transform, _series(node, "subtract", path, False))
+    denominator = _series(node, "denominator", path, False)
+    den_subtract = _series(node, "denominator_subtract", path, False)
+    if den_subtract and not denominator:
+        raise ScenarioError("denominator_subtract needs a denominator", *_where(node, "denominator_subtract"),
+                            f"{path}.denominator_subtract")
+    return Indicator(_series(node, "numerator", path, True), denominator, transform,
+                     _series(node, "subtract", path, False), den_subtract)
+
+
+def _materiality(node: Any, path: str) -> Materiality:
+    """``{amount: yuan, share: ratio, of: [series]}``: the indicator must exceed the larger of the
+    amount and the share of the series' sum."""
+    _check_keys(node, MATERIALITY_KEYS, path)
+    f, line = _where(node)
+    amount = _number(node.get("amount", 0.0), *_where(node, "amount"), f"{path}.amount")
+    share = _number(node.get("share", 0.0), *_where(node, "share"), f"{path}.share")
+    if amount < 0 or not 0 <= share <= 1:
+        raise ScenarioError("materiality needs amount ≥ 0 (yuan) and 0 ≤ share ≤ 1", f, line, path)
+    of = _series(node, "of", path, share > 0)
+    return Materiality(amount, share, of)
 
 
 def _number(x: Any, f, line, path) -> float:
-    if isinstance(x, bool) or not isinstance(x, int | float):
-        raise ScenarioError(f"expected a number, got {x!r}", f, line, path)
+    if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
+        raise ScenarioError(f"expected a finite number, got {str(x)[:80]!r}", f, line, path)
     return float(x)
 
 
@@ -102,7 +131,7 @@ def parse_rules(items: Any, path: str, pack: str = "user") -> list[Rule]:
     rules = []
     for i, node in enumerate(items):
         rp = f"{path}[{i}]"
-        _check_keys(node, RULE_KEYS, rp)
+        _check_keys(node, RULE_KEYS + OPTIONAL_RULE_KEYS, rp)
         for key in RULE_KEYS:
             if key not in node:
                 raise ScenarioError(f"missing {key}", *_where(node), rp)
@@ -116,9 +145,18 @@ def parse_rules(items: Any, path: str, pack: str = "user") -> list[Rule]:
         for key in ("id", "name", "severity", "reference"):
             if not isinstance(node[key], str) or not node[key].strip():
                 raise ScenarioError("expected a non-empty text", *_where(node, key), f"{rp}.{key}")
+        if node["severity"] not in SEVERITIES:
+            raise ScenarioError(f"expected a severity class, one of {list(SEVERITIES)} (put the legal level "
+                                f"in words under 'level'), got {str(node['severity'])[:80]!r}",
+                                *_where(node, "severity"), f"{rp}.severity", suggest(str(node["severity"]),
+                                                                                      list(SEVERITIES)))
+        level = node.get("level", "")
+        if not isinstance(level, str):
+            raise ScenarioError("expected a text", *_where(node, "level"), f"{rp}.level")
+        materiality = _materiality(node["materiality"], f"{rp}.materiality") if "materiality" in node else None
         rules.append(Rule(node["id"], node["name"], _indicator(node["indicator"], f"{rp}.indicator"),
                           node["comparator"], _threshold(node["threshold"], f"{rp}.threshold"), persistence,
-                          node["severity"], node["reference"], pack))
+                          node["severity"], node["reference"], pack, level, materiality))
     ids = [r.id for r in rules]
     dup = {i for i in ids if ids.count(i) > 1}
     if dup:

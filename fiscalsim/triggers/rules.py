@@ -2,12 +2,20 @@
 
 A rule compares an **indicator** with a **threshold**:
 
-* indicator = Σ numerator series / Σ denominator series (no denominator: the plain sum), over
-  named model series (see ``fiscalsim.finance.ledger``), optionally as a trailing 3-year mean
-  (``mean3``) — a closed grammar, never ``eval``;
+* indicator = (Σ numerator − Σ subtract) / (Σ denominator − Σ denominator_subtract) (no
+  denominator: the plain difference), over named model series (see ``fiscalsim.finance.ledger``),
+  optionally as a trailing 3-year mean (``mean3``) — a closed grammar, never ``eval``. The
+  Japanese real debt-service ratio (A − B)/(C − B) is written with ``subtract`` and
+  ``denominator_subtract`` both B;
 * threshold: a constant, a year path (linear between points, flat outside) or **size-dependent**:
   piecewise linear in another indicator (e.g. the standard fiscal scale), flat outside its points;
-* comparator ``>``, ``>=``, ``<`` or ``<=``; ``persistence`` consecutive years before it fires.
+* comparator ``>``, ``>=``, ``<`` or ``<=``; ``persistence`` consecutive years before it fires;
+* an optional **materiality** floor for amounts: the condition also needs the indicator to exceed
+  ``max(amount, share × Σ of-series)`` (e.g. 1 % of general-budget expenditure), so that a tiny
+  shortfall is not reported as a default unless the user asks;
+* a **severity class**, one of :data:`SEVERITIES`: ``warning``, ``restructuring`` (a mandatory or
+  discretionary restructuring trigger) or ``default`` (obligations not paid). The headline of a
+  run is the first restructuring- or default-class event.
 
 The **first-passage year** of a rule on a path is the year in which its condition has held for
 ``persistence`` consecutive years for the first time; :data:`NEVER` when that does not happen by
@@ -21,21 +29,26 @@ from dataclasses import dataclass
 import numpy as np
 
 NEVER = 9999  # first-passage sentinel: not triggered by the horizon
+SEVERITIES = ("warning", "restructuring", "default")
+#: Classes that make the headline event of a run.
+HEADLINE_CLASSES = ("restructuring", "default")
 COMPARATORS = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equal}
 TRANSFORMS = ("none", "mean3")
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """(Σ numerator − Σ subtract) / Σ denominator, optionally as a trailing 3-year mean."""
+    """(Σ numerator − Σ subtract) / (Σ denominator − Σ denominator_subtract), optionally as a
+    trailing 3-year mean."""
 
     numerator: tuple[str, ...]
     denominator: tuple[str, ...] = ()
     transform: str = "none"
     subtract: tuple[str, ...] = ()
+    denominator_subtract: tuple[str, ...] = ()
 
     def series_names(self) -> set[str]:
-        return set(self.numerator) | set(self.denominator) | set(self.subtract)
+        return set(self.numerator) | set(self.denominator) | set(self.subtract) | set(self.denominator_subtract)
 
     def evaluate(self, lines: dict[str, np.ndarray]) -> np.ndarray:
         """(n_paths, n_years) values; a zero or negative denominator gives +inf for a positive
@@ -45,6 +58,8 @@ class Indicator:
             num = num - sum(lines[n] for n in self.subtract)
         if self.denominator:
             den = sum(lines[n] for n in self.denominator)
+            if self.denominator_subtract:
+                den = den - sum(lines[n] for n in self.denominator_subtract)
             with np.errstate(divide="ignore", invalid="ignore"):
                 value = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.where(num > 0, np.inf, 0.0))
         else:
@@ -84,6 +99,22 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class Materiality:
+    """An amount floor: ``max(amount, share × Σ of)`` in the indicator's unit (yuan)."""
+
+    amount: float = 0.0
+    share: float = 0.0
+    of: tuple[str, ...] = ()
+
+    def series_names(self) -> set[str]:
+        return set(self.of)
+
+    def floor(self, lines: dict[str, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
+        base = sum(lines[n] for n in self.of) if self.of else np.zeros(shape)
+        return np.maximum(self.amount, self.share * base)
+
+
+@dataclass(frozen=True)
 class Rule:
     """One fiscal-stress rule; see the module docstring."""
 
@@ -96,14 +127,28 @@ class Rule:
     severity: str
     reference: str
     pack: str = "user"
+    level: str = ""  # the legal level in words, e.g. "mandatory", "early warning", "rehabilitation"
+    materiality: Materiality | None = None
+    headline: bool = True  # may make the headline event (restructuring and default classes only)
+
+    def series_names(self) -> set[str]:
+        names = self.indicator.series_names()
+        if self.threshold.by is not None:
+            names |= self.threshold.by.series_names()
+        if self.materiality is not None:
+            names |= self.materiality.series_names()
+        return names
 
     def condition(self, years: np.ndarray, lines: dict[str, np.ndarray],
                   value: np.ndarray | None = None) -> np.ndarray:
-        """Where the rule's comparison holds, (n_paths, n_years); ``value`` is the indicator if
-        already evaluated."""
+        """Where the rule's comparison (and its materiality floor) holds, (n_paths, n_years);
+        ``value`` is the indicator if already evaluated."""
         value = self.indicator.evaluate(lines) if value is None else value
         limit = self.threshold.evaluate(years, lines, value.shape)
-        return COMPARATORS[self.comparator](value, limit)
+        held = COMPARATORS[self.comparator](value, limit)
+        if self.materiality is not None:
+            held &= value > self.materiality.floor(lines, value.shape)
+        return held
 
 
 def first_passage(condition: np.ndarray, years: np.ndarray, persistence: int) -> np.ndarray:
@@ -120,6 +165,17 @@ def first_passage(condition: np.ndarray, years: np.ndarray, persistence: int) ->
         newly = (run >= persistence) & (out == NEVER)
         out[newly] = years[t]
     return out
+
+
+def headline_passage(passage: np.ndarray, rules: tuple[Rule, ...] | list[Rule]) -> np.ndarray:
+    """First year of any restructuring- or default-class rule per path, (n_paths,) (``NEVER`` if none).
+
+    passage : (n_paths, n_rules) first-passage years, columns in the order of ``rules``.
+    """
+    cols = [j for j, r in enumerate(rules) if r.severity in HEADLINE_CLASSES and r.headline]
+    if not cols:
+        return np.full(passage.shape[0], NEVER, dtype=int)
+    return passage[:, cols].min(axis=1)
 
 
 def first_fired(passage: np.ndarray, rule_ids: list[str]) -> np.ndarray:
