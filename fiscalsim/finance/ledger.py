@@ -46,6 +46,9 @@ GENERAL_EXPENDITURE = (
 )
 FUND_EXPENDITURE = ("land_costs", "fund_projects_residual", "special_interest", "special_principal_repaid",
                     "fund_arrears_repaid")
+#: Expenditure on the basis of the 88号 interest tests: no debt principal, no arrears repaid.
+GENERAL_EXPENDITURE_88 = tuple(n for n in GENERAL_EXPENDITURE if n != "exp_arrears_repaid")
+FUND_EXPENDITURE_88 = ("land_costs", "fund_projects_residual", "special_interest")
 MEMO = (
     # debt register (stocks at year end, flows in the year)
     "debt_general", "debt_special", "debt_lgfv", "debt_government", "general_interest_due",

@@ -14,7 +14,9 @@ from fiscalsim.finance.debt import Ladder, debt_year, issue
 from fiscalsim.finance.inputs import BaseAccounts, FinanceParams, PolicyLevers
 from fiscalsim.finance.ledger import (
     FUND_EXPENDITURE,
+    FUND_EXPENDITURE_88,
     GENERAL_EXPENDITURE,
+    GENERAL_EXPENDITURE_88,
     FinanceResult,
 )
 from fiscalsim.finance.liquidity import (
@@ -339,9 +341,8 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
             L[name][:, t] = value
         L["general_expenditure"][:, t] = sum(L[n][:, t] for n in GENERAL_EXPENDITURE)
         L["fund_expenditure"][:, t] = sum(L[n][:, t] for n in FUND_EXPENDITURE)
-        L["general_expenditure_88"][:, t] = L["general_expenditure"][:, t] - L["exp_arrears_repaid"][:, t]
-        L["fund_expenditure_88"][:, t] = (L["fund_expenditure"][:, t] - L["special_principal_repaid"][:, t]
-                                          - L["fund_arrears_repaid"][:, t])
+        L["general_expenditure_88"][:, t] = sum(L[n][:, t] for n in GENERAL_EXPENDITURE_88)
+        L["fund_expenditure_88"][:, t] = sum(L[n][:, t] for n in FUND_EXPENDITURE_88)
         debt_ratio_prev = L["debt_government"][:, t] / np.maximum(L["comprehensive_capacity"][:, t], 1.0)
         L["general_balance_before_financing"][:, t] = (own + eq + special_tr + returns + transfer_in
                                                        - L["general_expenditure"][:, t] - paid["remit"])
