@@ -382,7 +382,7 @@ if __name__ == "__main__":
 @click.argument("results", type=click.Path(exists=True, file_okay=False))
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["fan", "survival", "pyramid"]),
               help="Chart kinds (default: all). Budget stacks come from 'books', option survival curves and "
-                   "waterfalls from 'compare', heat maps from 'sweep', tornadoes from 'sensitivity'.")
+                   "waterfalls from 'compare', heat maps from 'sweep', importance bars from 'sensitivity'.")
 @click.option("--rule", "rules", multiple=True, help="Rules to draw (default: all of the run's).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["png", "svg", "pdf"]),
               help="File formats (default: png and svg).")
@@ -464,42 +464,48 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
 
 @main.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
-@click.option("--rule", default="china_sanbao_unfunded", show_default=True, help="Rule whose first year is studied.")
+@click.option("--method", type=click.Choice(["sobol", "morris", "oat"]), default="sobol", show_default=True,
+              help="Sobol first- and total-order indices, Morris elementary effects, or one-at-a-time swings.")
+@click.option("--rule", default="headline", show_default=True,
+              help="Rule whose first year is studied; 'headline' is the first restructuring- or default-class event.")
+@click.option("--samples", "n_samples", type=click.IntRange(min=2), default=256, show_default=True,
+              help="Base sample size (Sobol: N·(k+2) runs; Morris: N trajectories of k+1 runs).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the design.")
 @click.option("--low", "q_low", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.1,
-              show_default=True, help="Low quantile of each parameter.")
+              show_default=True, help="oat: low quantile of each input.")
 @click.option("--high", "q_high", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
-              show_default=True, help="High quantile of each parameter.")
+              show_default=True, help="oat: high quantile of each input.")
 @out_option("results/sensitivity")
 @set_option
 @user_errors
-def sensitivity(scenario: str | None, rule: str, q_low: float, q_high: float, out_dir: str, overwrite: bool,
-                overrides: tuple[str, ...]) -> None:
-    """Which uncertain input moves the trigger year most: a one-at-a-time tornado around the
-    zero-variance run, each parameter at its low and high quantile."""
-    from fiscalsim.report.charts import tornado_chart
+def sensitivity(scenario: str | None, method: str, rule: str, n_samples: int, seed: int, q_low: float,
+                q_high: float, out_dir: str, overwrite: bool, overrides: tuple[str, ...]) -> None:
+    """Which uncertain input moves the trigger year: global sensitivity over every uncertain input
+    (parameters with distributions, parameters with time processes and the model's own processes)
+    on a rule's first-passage year (SALib)."""
     from fiscalsim.report.files import atomic_directory, write_json
     from fiscalsim.report.run import write_tables
-    from fiscalsim.simulate.sensitivity import tornado
+    from fiscalsim.report.sensitivity import sensitivity_chart
+    from fiscalsim.simulate.sensitivity import sensitivity as run_sensitivity
 
+    started = time.perf_counter()
     sc = load_scenario(_scenario_path(scenario), overrides)
-    if rule not in [r.id for r in sc.rules]:
-        raise ScenarioError(f"--rule {rule!r} is not a rule of the scenario")
+    if rule != "headline" and rule not in [r.id for r in sc.rules]:
+        raise ScenarioError(f"--rule {rule!r} is neither 'headline' nor a rule of the scenario")
     if q_low >= q_high:
         raise ScenarioError("--low must be below --high")
-    result = tornado(sc, rule, q_low, q_high)
-    horizon = int(sc.years[-1])
+    result = run_sensitivity(sc, rule, method, n_samples, seed, q_low, q_high)
     with atomic_directory(out_dir, overwrite) as tmp:
-        files = write_tables(tmp, {"tornado": result.table})
-        tornado_chart(result, horizon, [tmp / "tornado.png", tmp / "tornado.svg"],
-                      f"fiscalsim {__version__}; {sc.name}; quantiles {q_low:g}/{q_high:g}; other inputs at their medians")
+        files = write_tables(tmp, {"sensitivity": result.table})
+        sensitivity_chart(result, [tmp / "sensitivity.png", tmp / "sensitivity.svg"],
+                          f"fiscalsim {__version__}; {sc.name}; {method}, {result.runs:,} runs, design seed {seed}")
         write_json(tmp / "manifest.json", {
             "command": "sensitivity", "fiscalsim_version": __version__, "scenario": str(sc.path),
-            "scenario_sha256": sc.sha256, "rule": rule, "quantiles": [q_low, q_high],
-            "central_year": result.central_year, "not_swung": list(result.not_swung),
-            "files": files + ["tornado.png", "tornado.svg", "manifest.json"],
+            "scenario_sha256": sc.sha256, "rule": rule, "method": method, "samples": n_samples, "seed": seed,
+            "runs": result.runs, "central_year": result.central_year, "quantiles": [q_low, q_high],
+            "files": files + ["sensitivity.png", "sensitivity.svg", "manifest.json"],
+            "seconds": round(time.perf_counter() - started, 3),
         })
-    click.echo(f"{sc.name}: {rule} in the central run: {result.central_year}")
-    click.echo(result.table.to_string(index=False))
-    if result.not_swung:
-        click.echo(f"not swung (time processes): {', '.join(result.not_swung)}")
+    click.echo(f"{sc.name}: {rule} in the central run: {result.central_year}; {method}, {result.runs:,} runs")
+    click.echo(result.table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     click.echo(f"results: {out_dir}")

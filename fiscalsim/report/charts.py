@@ -15,7 +15,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from fiscalsim.report.files import replace_file, writable_in_results, write_json  # noqa: E402
-from fiscalsim.triggers.rules import NEVER  # noqa: E402
 
 KINDS = ("fan", "survival", "pyramid")
 
@@ -127,32 +126,3 @@ def _draw_run_charts(folder: Path, scratch: Path, manifest: dict, meta: dict, ch
         survival_chart({rule: fp[rule].to_numpy() for rule in chosen}, years,
                        f"{manifest['scenario_name']}: P(rule not fired by year)",
                        [scratch / f"survival.{ext}" for ext in fmt], source)
-
-
-def tornado_chart(result, horizon: int, out: list[Path], source: str) -> None:
-    """Bars from the year at the low quantile to the year at the high quantile, per parameter."""
-    table = result.table
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * max(len(table), 1)))
-    cap = horizon + 1
-
-    def shown(y):
-        return cap if y == NEVER else y
-
-    for i, r in enumerate(table.itertuples()):
-        lo, hi = shown(r.year_at_low), shown(r.year_at_high)
-        ax.barh(i, hi - result.central_year, left=result.central_year, color="#c0504d", alpha=0.7,
-                label="high quantile" if i == 0 else None)
-        ax.barh(i, lo - result.central_year, left=result.central_year, color="#3b6ea5", alpha=0.7,
-                label="low quantile" if i == 0 else None)
-    ax.axvline(result.central_year, color="black", linewidth=1)
-    ax.set_yticks(range(len(table)), table.parameter)
-    ax.invert_yaxis()
-    ax.set_xlabel(f"first year of {result.rule} (central run: {result.central_year}; {cap} = not by {horizon})")
-    ax.set_title(f"Sensitivity of {result.rule} to each uncertain parameter")
-    ax.legend(fontsize=8, loc="lower right")
-    ax.grid(alpha=0.3, axis="x")
-    fig.text(0.01, 0.01, source, fontsize=6.5, color="0.3")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    for p in out:
-        fig.savefig(p, dpi=110)
-    plt.close(fig)

@@ -22,7 +22,7 @@ from fiscalsim.simulate.population import (
     draw_demography_shocks,
     path_blocks,
 )
-from fiscalsim.simulate.sampling import materialise
+from fiscalsim.simulate.sampling import apply_parameter_shocks, draw_parameter_shocks
 from fiscalsim.simulate.seeding import standard_normal
 
 log = logging.getLogger(__name__)
@@ -44,31 +44,58 @@ def draw_economy_shocks(entropy: int, start: int, stop: int, n_years: int) -> tu
     return econ, fin
 
 
+@dataclass(frozen=True)
+class BlockDraws:
+    """Every random input of a block of paths: process innovations of the model and, per
+    uncertain parameter, the normals of its distribution and the innovations of its process
+    (``None`` for the deterministic run, which keeps every parameter at its central value)."""
+
+    demography: DemographyShocks
+    economy: EconomyShocks
+    finance: FinanceShocks
+    normals: dict[str, np.ndarray] | None = None
+    innovations: dict[str, np.ndarray] | None = None
+
+
+def draw_block(sc: Scenario, entropy: int, start: int, stop: int) -> BlockDraws:
+    """The draws of paths ``start … stop−1`` from the seed tree."""
+    n_years = len(sc.years)
+    econ, fin = draw_economy_shocks(entropy, start, stop, n_years)
+    normals, innovations = draw_parameter_shocks(list(sc.uncertain), sc.copula, entropy, start, stop, n_years)
+    return BlockDraws(draw_demography_shocks(entropy, start, stop, n_years), econ, fin, normals, innovations)
+
+
+def quiet_draws(n_paths: int, n_years: int) -> BlockDraws:
+    """No shocks and central parameter values: the deterministic projection."""
+    z = np.zeros((n_paths, n_years))
+    return BlockDraws(DemographyShocks(z, z, z), EconomyShocks(z, z, z), FinanceShocks(z))
+
+
+def run_draws(sc: Scenario, draws: BlockDraws, full_years: tuple[int, ...] = (),
+              out: ModelResult | None = None) -> ModelResult:
+    """The model on given draws (the deterministic kernel of every run); written into ``out``
+    (arrays for exactly these paths) when given."""
+    inputs = {"demography": sc.demography, "economy": sc.economy, "finance": sc.finance}
+    if draws.normals is not None and sc.uncertain:
+        inputs = apply_parameter_shocks(inputs, list(sc.uncertain), draws.normals, draws.innovations,
+                                        np.asarray(sc.years), sc.demography.n_units)
+    demography, economy, finance = inputs["demography"], inputs["economy"], inputs["finance"]
+    pop = project(demography, draws.demography, full_years=full_years, out=None if out is None else out.population)
+    working_age = (pop.stock("working_age_male") + pop.stock("working_age_female")).sum(-1)
+    econ = project_economy(economy, working_age, pop.stock("total").sum(-1), draws.economy)
+    rule = next((r for r in sc.rules if r.id == sc.restructuring_trigger), None)
+    fi = FinanceInputs(sc.accounts, finance, demography.retirement, demography.base_population, rule,
+                       sc.triggers_from)
+    fin = simulate_finance(fi, pop, econ, draws.finance, out=None if out is None else out.finance)
+    return ModelResult(pop, fin)
+
+
 def run_block(sc: Scenario, entropy: int, start: int, stop: int, full_years: tuple[int, ...] = (),
               deterministic: bool = False, out: ModelResult | None = None) -> ModelResult:
     """Paths ``start … stop−1`` of the scenario (zero shocks when ``deterministic``); written into
     ``out`` (arrays for exactly these paths) when given."""
-    n_years = len(sc.years)
-    if deterministic:
-        z = np.zeros((stop - start, n_years))
-        demo_shocks = DemographyShocks(z, z, z)
-        econ_shocks, fin_shocks = EconomyShocks(z, z, z), FinanceShocks(z)
-    else:
-        demo_shocks = draw_demography_shocks(entropy, start, stop, n_years)
-        econ_shocks, fin_shocks = draw_economy_shocks(entropy, start, stop, n_years)
-    inputs = {"demography": sc.demography, "economy": sc.economy, "finance": sc.finance}
-    if not deterministic:
-        inputs = materialise(inputs, list(sc.uncertain), sc.copula, entropy, start, stop, np.asarray(sc.years),
-                             sc.demography.n_units)
-    demography, economy, finance = inputs["demography"], inputs["economy"], inputs["finance"]
-    pop = project(demography, demo_shocks, full_years=full_years, out=None if out is None else out.population)
-    working_age = (pop.stock("working_age_male") + pop.stock("working_age_female")).sum(-1)
-    econ = project_economy(economy, working_age, pop.stock("total").sum(-1), econ_shocks)
-    rule = next((r for r in sc.rules if r.id == sc.restructuring_trigger), None)
-    fi = FinanceInputs(sc.accounts, finance, demography.retirement, demography.base_population, rule,
-                       sc.triggers_from)
-    fin = simulate_finance(fi, pop, econ, fin_shocks, out=None if out is None else out.finance)
-    return ModelResult(pop, fin)
+    draws = quiet_draws(stop - start, len(sc.years)) if deterministic else draw_block(sc, entropy, start, stop)
+    return run_draws(sc, draws, full_years, out)
 
 
 def run_model(sc: Scenario, n_paths: int, entropy: int, full_years: tuple[int, ...] = (),

@@ -167,16 +167,22 @@ def _set(obj: Any, field: str, value: Any) -> Any:
     return dataclasses.replace(obj, **{head: value})
 
 
-def materialise(inputs: dict[str, Any], uncertain: list[Uncertain], copula, entropy: int, start: int, stop: int,
-                years: np.ndarray, n_units: int) -> dict[str, Any]:
-    """Model inputs for paths ``start … stop−1`` with every uncertain parameter drawn per path."""
-    if not uncertain:
-        return inputs
+def draw_parameter_shocks(uncertain: list[Uncertain], copula, entropy: int, start: int, stop: int,
+                          n_years: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Standard normals (n_paths,) for each uncertain parameter's distribution (correlated by the
+    copula) and innovations (n_paths, n_years) for its process, from the seed tree."""
     normals = draw_normals(uncertain, copula, entropy, start, stop)
+    innovations = {u.key: standard_normal(entropy, f"param.{u.key}.process", start, stop, n_years)
+                   for u in uncertain}
+    return normals, innovations
+
+
+def apply_parameter_shocks(inputs: dict[str, Any], uncertain: list[Uncertain], normals: dict[str, np.ndarray],
+                           innovations: dict[str, np.ndarray], years: np.ndarray, n_units: int) -> dict[str, Any]:
+    """Model inputs with every uncertain parameter set per path from its normals and innovations."""
     out = dict(inputs)
     for u in uncertain:
-        innovations = standard_normal(entropy, f"param.{u.key}.process", start, stop, len(years))
-        draw = u.param.draw(normals[u.key], innovations, years)  # (n_paths, n_years)
+        draw = u.param.draw(normals[u.key], innovations[u.key], years)  # (n_paths, n_years)
         t = u.target
         if t.shape == "scalar":
             value = draw[:, 0]
@@ -188,6 +194,15 @@ def materialise(inputs: dict[str, Any], uncertain: list[Uncertain], copula, entr
             value = value * getattr(inputs[t.inputs], t.factor) / u.param.scalar()
         out[t.inputs] = _set(out[t.inputs], t.field, value)
     return out
+
+
+def materialise(inputs: dict[str, Any], uncertain: list[Uncertain], copula, entropy: int, start: int, stop: int,
+                years: np.ndarray, n_units: int) -> dict[str, Any]:
+    """Model inputs for paths ``start … stop−1`` with every uncertain parameter drawn per path."""
+    if not uncertain:
+        return inputs
+    normals, innovations = draw_parameter_shocks(uncertain, copula, entropy, start, stop, len(years))
+    return apply_parameter_shocks(inputs, uncertain, normals, innovations, years, n_units)
 
 
 def zero_variance(sc: Any) -> Any:
