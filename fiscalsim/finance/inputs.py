@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -122,6 +122,7 @@ class FinanceParams:
     debt_ratio_warning_line: float
     # policy levers (fiscalsim.policies); neutral defaults leave the baseline unchanged
     levers: PolicyLevers | None = None
+    maturity_tables: dict = field(default_factory=dict)  # instrument → MaturityTable (shape of the ladder)
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,29 @@ def _even_profile(n_buckets: int, first: float, years: int) -> np.ndarray:
     return prof
 
 
+def bond_ladder(n_paths: int, n_buckets: int, start: float, first_share: float, years: int, coupon: float,
+                table=None) -> Ladder:
+    """A government-bond ladder at the base year's 1 January: ``first_share`` of ``start`` falls due
+    in the base year (from the accounts); the rest spreads evenly over ``years`` or, with a
+    maturity table, in the table's proportions of later years at the table's coupons."""
+    if table is None:
+        return Ladder.from_profile(n_paths, start, _even_profile(n_buckets, first_share, years), coupon)
+    later = table.principal[1:n_buckets]
+    if later.sum() <= 0:
+        raise CalibrationError("a government-bond maturity table needs principal due after the base year")
+    profile = np.zeros(n_buckets)
+    profile[0] = first_share
+    profile[1:] = (1.0 - first_share) * later / later.sum()
+    return table_ladder(n_paths, start, profile, table.coupon[:n_buckets])
+
+
+def table_ladder(n_paths: int, total, profile: np.ndarray, coupon_by_bucket: np.ndarray) -> Ladder:
+    """A ladder of ``total`` (scalar or per path) in ``profile``'s shares, each bucket at its own coupon."""
+    ladder = Ladder.from_profile(n_paths, total, profile, 0.0)
+    ladder.coupon_balance = ladder.balance * coupon_by_bucket[None, :]
+    return ladder
+
+
 def spread_profile(n_buckets: int, years: float | np.ndarray) -> np.ndarray:
     """Even maturities over an average of ``years`` (may be fractional, and per path): shares
     ``1/m`` in the first ⌊m⌋ buckets and the remainder in the next; ``(1|n_paths, n_buckets)``."""
@@ -88,8 +111,9 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
     city, unit = drv["city"], drv["unit"]
 
     # --- debt register at the base year's 1 January (derived from end-of-year figures) ---
+    table_years = [int(np.flatnonzero(t.principal).max()) + 1 for t in p.maturity_tables.values()]
     n_buckets = max(p.general_years, p.special_years, int(np.ceil(np.max(p.lgfv_years))),
-                    int(np.max(p.refinancing_maturity)), int(np.max(p.new_bond_maturity))) + 1
+                    int(np.max(p.refinancing_maturity)), int(np.max(p.new_bond_maturity)), *table_years) + 1
     g_end = base.debt_end * p.general_share_of_debt
     g_start = g_end - base.bond_revenue + base.bond_principal_repaid
     s_change = base.debt_change - (g_end - g_start)
@@ -98,12 +122,17 @@ def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath
     s_due0 = base.fund_bond_proceeds - s_change
     if min(g_start, s_start) <= 0 or not 0 <= s_due0 <= s_start:
         raise CalibrationError("the debt figures and the general share imply a negative or inconsistent register")
-    G = Ladder.from_profile(n_paths, g_start, _even_profile(n_buckets, base.bond_principal_repaid / g_start,
-                                                            p.general_years), p.coupon_bonds)
-    S = Ladder.from_profile(n_paths, s_start, _even_profile(n_buckets, s_due0 / s_start, p.special_years),
-                            p.coupon_bonds)
-    LG = Ladder.from_profile(n_paths, p.lgfv_debt, spread_profile(n_buckets, p.lgfv_years),
-                             p.coupon_bonds + p.lgfv_spread)
+    tables = p.maturity_tables
+    G = bond_ladder(n_paths, n_buckets, g_start, base.bond_principal_repaid / g_start, p.general_years,
+                    p.coupon_bonds, tables.get("general"))
+    S = bond_ladder(n_paths, n_buckets, s_start, s_due0 / s_start, p.special_years, p.coupon_bonds,
+                    tables.get("special"))
+    if "lgfv" in tables:
+        t = tables["lgfv"]
+        LG = table_ladder(n_paths, p.lgfv_debt, t.principal[:n_buckets] / t.principal.sum(), t.coupon[:n_buckets])
+    else:
+        LG = Ladder.from_profile(n_paths, p.lgfv_debt, spread_profile(n_buckets, p.lgfv_years),
+                                 p.coupon_bonds + p.lgfv_spread)
 
     rate_dev = p.market_rate_process.path(shocks.market_rate)
     rate_dev[:, 0] = 0.0

@@ -140,7 +140,7 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
         demography = build_demography(settings["demography"], years, path.parent)
         economy = build_economy(settings["economy"], years)
         accounts = build_accounts(settings["accounts"])
-        finance = build_finance(settings, years)
+        finance = build_finance(settings, years, path.parent, node["debt"] if "debt" in node else None)
         rules = tuple(_build_rules(settings["triggers"], node))
         finance, restructuring_trigger = build_levers(settings.get("policies"), years, demography.unit_names,
                                                       [r.id for r in rules], finance)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -10,7 +11,8 @@ import numpy as np
 from fiscalsim.demography.projector import AR1
 from fiscalsim.economy import EconomyInputs
 from fiscalsim.finance.inputs import BaseAccounts, FinanceParams
-from fiscalsim.scenario.schema import Param, ParamValue, Section
+from fiscalsim.scenario.maturities import parse_maturity_tables
+from fiscalsim.scenario.schema import Param, ParamValue, Raw, Section
 from fiscalsim.scenario.yamlio import ScenarioError
 
 _ACCOUNT_DOCS = {
@@ -138,6 +140,10 @@ DEBT = Section("Debt register.", {
     "market_rate_ar1_phi": _ratio("persistence of market-rate deviations", -0.99, 0.99),
     "market_rate_ar1_sigma": Param("rate_per_year", "innovation s.d. of the market rate", 0, 0.05, allow_path=False),
     "lgfv_own_cash_share": _ratio("share of LGFV interest covered by the LGFV's own cash flow"),
+    "maturity_tables": Raw("maturity profiles by instrument (general, special, lgfv): {table: FILE.csv, unit: "
+                           "money unit, source: ...}; CSV columns year, principal_due, coupon (percent per year); "
+                           "the table gives the ladder's shape at the base year (see docs/finance.md)",
+                           required=False),
     "debt_ratio_warning_line": _ratio("debt ratio (government debt / comprehensive capacity) above which new bond "
                                       "quota is cut", 0.0, 10.0),
     "new_bond_quota_over_warning": _ratio("share of planned new bonds issued the year after the debt ratio "
@@ -194,7 +200,7 @@ def build_economy(e: dict[str, Any], years: np.ndarray) -> EconomyInputs:
     )
 
 
-def build_finance(s: dict[str, Any], years: np.ndarray) -> FinanceParams:
+def build_finance(s: dict[str, Any], years: np.ndarray, scenario_dir: Path, debt_node: Any = None) -> FinanceParams:
     f, pe, st, d = s["finance"], s["pension"], s["staffing"], s["debt"]
     transfer = [f[k].scalar() for k in ("transfer_share_equalisation", "transfer_share_special",
                                         "transfer_share_tax_returns")]
@@ -240,6 +246,9 @@ def build_finance(s: dict[str, Any], years: np.ndarray) -> FinanceParams:
         provincial_substitute_share=(f["provincial_substitute_share"].scalar() if f["provincial_substitute_share"].path
                                      is None else f["provincial_substitute_share"].series(years)),
         debt_ratio_warning_line=d["debt_ratio_warning_line"].scalar(),
+        maturity_tables=parse_maturity_tables(
+            debt_node["maturity_tables"] if debt_node is not None and "maturity_tables" in debt_node
+            else d.get("maturity_tables"), scenario_dir, int(years[0])),
         new_bond_quota_over_warning=d["new_bond_quota_over_warning"].scalar(),
         new_bond_quota_in_restructuring=d["new_bond_quota_in_restructuring"].scalar(),
     )
