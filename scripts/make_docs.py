@@ -13,14 +13,20 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 def pages() -> dict[str, str]:
     from fiscalsim.demography.backtest import backtest_markdown
-    from fiscalsim.report.baseline_doc import baseline_markdown, options_markdown
+    from fiscalsim.report.baseline_doc import (
+        baseline_markdown,
+        options_markdown,
+        what_moves_the_date_markdown,
+    )
     from fiscalsim.report.cli_doc import cli_markdown
+    from fiscalsim.report.finance_doc import finance_markdown
     from fiscalsim.scenario import SCHEMA
     from fiscalsim.scenario.reference import schema_markdown
 
     return {"backtest_2010_2020.md": backtest_markdown(), "scenario_reference.md": schema_markdown(SCHEMA),
             "hegang_baseline.md": baseline_markdown(), "cli.md": cli_markdown(),
-            "hegang_options.md": options_markdown()}
+            "hegang_options.md": options_markdown(), "what_moves_the_date.md": what_moves_the_date_markdown(),
+            "finance.md": finance_markdown()}
 
 
 if __name__ == "__main__":

@@ -1,117 +1,163 @@
-"""The generated page docs/hegang_baseline.md: what the baseline says, from the model itself."""
+"""Generated pages: docs/hegang_baseline.md (what the baseline says), docs/what_moves_the_date.md
+(global sensitivity) and docs/hegang_options.md — every number from a run of the model."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from fiscalsim.report.run import summary_table
+from fiscalsim.report.run import headline_summary, summary_table
 from fiscalsim.scenario import bundled_scenario, load_scenario
-from fiscalsim.simulate.montecarlo import run_scenario
-from fiscalsim.triggers.rules import NEVER
+from fiscalsim.simulate.montecarlo import RunResult, run_scenario
+from fiscalsim.triggers.rules import NEVER, SEVERITIES, headline_passage
 
 PATHS = 1000
+SOBOL_SAMPLES = 128
 
 
-def _drivers(sc, res) -> list[tuple[str, float]]:
-    """Spearman correlation of each drawn parameter (its mean over the years) with the
-    liquidity-default first-passage year across paths, strongest first."""
-    from scipy import stats
+def _yr(v: int, horizon: int) -> str:
+    return f"not by {horizon}" if v == NEVER else str(v)
 
-    from fiscalsim.simulate.sampling import materialise
 
-    fp = res.first_passage[:, res.rule_ids.index("china_government_default")].astype(float)
-    n = len(fp)
-    inputs = {"demography": sc.demography, "economy": sc.economy, "finance": sc.finance}
-    drawn = materialise(inputs, list(sc.uncertain), sc.copula, sc.seed, 0, n, np.asarray(sc.years),
-                        sc.demography.n_units)
-    out = []
-    for u in sc.uncertain:
-        value = drawn[u.target.inputs]
-        for part in u.target.field.split("."):
-            value = getattr(value, part)
-        per_path = np.asarray(value, dtype=float).reshape(n, -1).mean(axis=1)
-        if np.ptp(per_path) > 0:
-            out.append((f"`{u.key}`", float(stats.spearmanr(per_path, fp).statistic)))
-    return sorted(out, key=lambda kv: -abs(kv[1]))
+def _quantiles(x: np.ndarray, scale: float = 1e8) -> str:
+    q10, q50, q90 = np.quantile(x, [0.1, 0.5, 0.9]) / scale
+    return f"{q50:,.1f} ({q10:,.1f}–{q90:,.1f})"
+
+
+def _headline_lines(sc, res: RunResult, horizon: int) -> list[str]:
+    h = headline_summary(res)
+    fp = headline_passage(res.first_passage, res.rules)
+    cols = [j for j, r in enumerate(res.rules) if r.id in h["rules"]]
+    first = np.array(h["rules"])[np.argmin(res.first_passage[:, cols], axis=1)]
+    first = np.where(fp == NEVER, "none", first)
+    shares = [(rid, float(np.mean(first == rid))) for rid in h["rules"]]
+    keys = [k for k in h if k.startswith("p_by_")]
+    return [
+        "| " + " | ".join(f"P by {k[5:]}" for k in keys) + " | median | 10–90 % |",
+        "|" + "---:|" * (len(keys) + 2),
+        "| " + " | ".join(f"{h[k]:.0%}" for k in keys)
+        + f" | {_yr(h['median_year'], horizon)} | {_yr(h['q10_year'], horizon)} to {_yr(h['q90_year'], horizon)} |",
+        "",
+        "Which rule makes the headline event (share of paths): "
+        + "; ".join(f"`{rid}` {share:.0%}" for rid, share in sorted(shares, key=lambda kv: -kv[1]) if share > 0)
+        + (f"; none by {horizon} {np.mean(first == 'none'):.0%}" if np.any(first == "none") else "") + ".",
+    ]
+
+
+def _rule_rows(table, horizon: int) -> list[str]:
+    p_cols = [c for c in table.columns if c.startswith("p_by_")]
+    lines = ["| rule | class | " + " | ".join(f"P by {c[5:]}" for c in p_cols) + " | median | 10–90 % |",
+             "|---|---|" + "---:|" * (len(p_cols) + 2)]
+    for severity in reversed(SEVERITIES):
+        for r in table[table.severity == severity].itertuples():
+            lines.append(f"| `{r.rule}` | {severity} | " + " | ".join(f"{getattr(r, c):.0%}" for c in p_cols)
+                         + f" | {_yr(r.median_year, horizon)} | {_yr(r.q10_year, horizon)} to "
+                           f"{_yr(r.q90_year, horizon)} |")
+    return lines
 
 
 def baseline_markdown() -> str:
     sc = load_scenario(bundled_scenario())
     res = run_scenario(sc, PATHS, sc.seed)
-    table = summary_table(res).set_index("rule")
+    table = summary_table(res)
     years = list(res.years)
-    med = {k: np.quantile(v, 0.5, axis=0) for k, v in res.series.items()}
+    horizon, base = years[-1], years[0]
+    s = res.series
 
-    def at(name: str, year: int, scale: float = 1e8) -> float:
-        return med[name][years.index(year)] / scale
+    def median_at(name: str, year: int, scale: float = 1e8) -> float:
+        return float(np.median(s[name][:, years.index(year)])) / scale
 
-    def yr(v: int) -> str:
-        return f"after {years[-1]}" if v == NEVER else str(v)
-
-    def row(rule: str) -> str:
-        r = table.loc[rule]
-        return (f"| `{rule}` | {r.p_by_2025:.0%} | {r.p_by_2030:.0%} | {r.p_by_2035:.0%} | "
-                f"{r[f'p_by_{years[-1]}']:.0%} | {yr(r.median_year)} | {yr(r.q10_year)}–{yr(r.q90_year)} |")
-
-    liq = table.loc["china_government_default"]
-    drivers = _drivers(sc, res)
-    sanbao = table.loc["china_sanbao_unfunded"]
-    lines = [
+    special = s["special_interest_due"] / np.maximum(s["fund_expenditure_88"], 1.0)
+    general_year = years[min(10, len(years) - 1)]
+    stated = sc.accounts.debt_arrears_end
+    unpaid0 = s["arrears_lgfv"][:, 0] + s["government_debt_arrears"][:, 0]
+    return "\n".join([
         "# What the Hegang baseline says",
         "",
         f"Generated by `python scripts/make_docs.py` from a run of the bundled baseline ({PATHS:,} paths,",
         f"seed {sc.seed}); every number below comes from that run (a test keeps this page current).",
-        "The assumptions are in `scenarios/hegang/baseline.yaml`, each with its source; how the books",
-        "are calibrated is in [finance.md](finance.md), the rules in [triggers.md](triggers.md).",
+        "The assumptions are in `scenarios/hegang/baseline.yaml`, each with its source and, where no",
+        "source pins it, a plausible range that is sampled; the books are in [finance.md](finance.md),",
+        "the rules in [triggers.md](triggers.md), what moves the date in",
+        "[what_moves_the_date.md](what_moves_the_date.md).",
         "",
-        "## Which rules fire, and when",
+        "## The headline: first restructuring- or default-class event",
         "",
-        f"| rule | P by 2025 | by 2030 | by 2035 | by {years[-1]} | median year | 10–90 % |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-        *[row(r) for r in res.rule_ids],
+        *_headline_lines(sc, res, horizon),
+        "",
+        "## Every rule, by class",
+        "",
+        *_rule_rows(table, horizon),
         "",
         "Already holding in the base year (data, not evaluated): "
-        + ", ".join(f"`{r}`" for r in table.attrs["base_year_rules"]) + ".",
+        + (", ".join(f"`{r}`" for r in table.attrs["base_year_rules"]) or "none") + ".",
         "",
-        "## Why",
+        "## The base year from the waterfall",
         "",
-        "- **Liquidity breaks first.** Hegang starts with 5.57亿 of unpaid 2020 debt service and a",
-        f"  carry-forward of {at('carry_forward', years[0]):.1f}亿 that is gone by {years[2]} "
-        f"(median {at('carry_forward', years[1]):.1f}亿 in {years[1]}). Debt service due then",
-        "  exceeds what is left after 三保 spending: refinancing covers only part of maturing",
-        "  off-budget (LGFV) debt, and its interest and unrefinanced principal fall on the general",
-        f"  budget. The liquidity-default rule fires by 2025 on {liq.p_by_2025:.0%} of paths; median",
-        f"  {yr(liq.median_year)} ({yr(liq.q10_year)}–{yr(liq.q90_year)}). Rank correlation of each drawn",
-        "  parameter with that year across paths (negative: a higher value brings default earlier):",
-        "  " + "; ".join(f"{name} {rho:+.2f}" for name, rho in drivers[:5]) + ".",
-        f"- **The 88号 general-interest test never binds**: general interest stays near "
-        f"{100 * at('exp_general_interest', years[10], 1) / at('general_expenditure', years[10], 1):.1f} %",
-        f"  of expenditure in {years[10]}. As in 2019-2020, what breaks is cash, not the interest ratio.",
-        "  The special-debt test does fire: land revenue collapses "
-        f"({at('land_revenue', years[0]):.2f}亿 → {at('land_revenue', years[20]):.2f}亿 by {years[20]})",
-        "  while special-bond interest keeps growing with new issuance (7亿 a year assumed).",
-        f"- **Debt ratio**: government debt ({at('debt_government', years[0]):.0f}亿 in {years[0]}) exceeds",
-        "  comprehensive fiscal capacity from the first projected year (it was 97 % in 2020).",
-        f"- **三保 (wages, livelihood, operations)** go unpaid later: median {yr(sanbao.median_year)}",
-        f"  ({yr(sanbao.q10_year)}–{yr(sanbao.q90_year)}). With one hire per retirement the headcount stays",
-        f"  at {med['staff'][0]:,.0f} while the population falls from {med['population'][0]:,.0f} to "
-        f"{at('population', years[-1], 1):,.0f} by {years[-1]};",
-        f"  personnel costs grow with wages ({at('exp_personnel', years[0]):.0f}亿 → "
-        f"{at('exp_personnel', years[20]):.0f}亿 by {years[20]}) faster than transfers follow the shrinking",
-        "  population. After that, unpaid obligations compound: the no-policy-change baseline is a",
-        "  counterfactual, not a forecast of what a government would let happen — restructuring",
-        "  responses and policy levers change it.",
+        f"Hegang stated that it could not pay {stated / 1e8:,.1f}亿 of debt service due in {base} (Bloomberg;",
+        "scope assumed: government bonds and LGFV debt together). The model does not impose that figure:",
+        f"running {base}'s published resources through the waterfall (三保, government-bond service and",
+        "committed capital before LGFV support), the LGFV support due, paid and left unpaid are, in 亿元,",
+        "median (10–90 % of paths):",
         "",
-        "## What drives the answer",
+        "| LGFV support due | paid | unpaid (waterfall) | stated unpaid | named residual (stated − waterfall) |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {_quantiles(s['lgfv_support_due'][:, 0])} | {_quantiles(s['exp_lgfv_support'][:, 0])} | "
+        f"{_quantiles(unpaid0)} | {stated / 1e8:,.1f} | {_quantiles(stated - unpaid0)} |",
         "",
-        "- Migration: −1.43 % a year (2010-2020 residual estimate) with AR(1) shocks; the back-test shows",
-        "  migration is the dominant demographic uncertainty.",
-        "- Unknown 2020 splits, stated as distributions: headcount (30–50 per 1,000 residents), personnel",
-        "  share of expenditure (24–32 %), pension coverage (50–70 %), LGFV debt (125.9–168.9亿), coal",
-        "  depletion (1–5 % a year), provincial substitution (0–100 % of unpaid debt service).",
-        "- Rules of the waterfall: 三保 before debt service; arrears repaid only when money allows.",
+        "The residual is what the assumed debt register cannot explain: a front-loaded maturity wall (the",
+        "2019 'repayment peak'), larger off-budget debt, or arrears of 2019 inside the stated figure.",
+        "Only the waterfall's amount is carried into the projection as arrears.",
+        "",
+        "## Signs along the way (medians)",
+        "",
+        f"- Special-bond interest over fund expenditure (88号 basis): {np.median(special[:, 1]):.1%} in "
+        f"{years[1]}, {np.median(special[:, 2]):.1%} in {years[2]}, "
+        f"{np.median(special[:, min(5, len(years) - 1)]):.1%} in {years[min(5, len(years) - 1)]}; land revenue "
+        f"{median_at('land_revenue', base):.2f}亿 in {base}, {median_at('land_revenue', general_year):.2f}亿 in "
+        f"{general_year}; the new-bond quota after the debt-ratio warning line: "
+        f"{np.median(s['new_bond_quota'][:, 2]):.0%} of plan in {years[2]}.",
+        f"- General-bond interest over general expenditure in {general_year}: "
+        f"{np.median(s['exp_general_interest'][:, years.index(general_year)] / s['general_expenditure'][:, years.index(general_year)]):.1%}.",
+        f"- Government-bond arrears at the end of {years[5]}: {median_at('government_debt_arrears', years[5]):.1f}亿; "
+        f"LGFV support arrears: {median_at('arrears_lgfv', years[5]):.1f}亿; 三保 arrears: "
+        f"{median_at('arrears_sanbao', years[5]):.1f}亿.",
+        f"- Staff {np.median(s['staff'][:, 0]):,.0f} in {base} and {np.median(s['staff'][:, -1]):,.0f} in {horizon}; "
+        f"population {np.median(s['population'][:, 0]):,.0f} and {np.median(s['population'][:, -1]):,.0f}.",
+        "",
+        "The no-policy-change baseline lets unpaid obligations compound after the first event: it is a",
+        "counterfactual that dates the pressure, not a forecast of what a government would let happen.",
+        "",
+    ])
+
+
+def what_moves_the_date_markdown() -> str:
+    """docs/what_moves_the_date.md: Sobol indices of the headline year and the government-default year."""
+    from fiscalsim.report.sensitivity import sensitivity_markdown
+    from fiscalsim.simulate.sensitivity import factors, sensitivity
+
+    sc = load_scenario(bundled_scenario())
+    horizon = int(sc.years[-1])
+    lines = [
+        "# What moves the date",
+        "",
+        "Generated by `python scripts/make_docs.py`: Sobol first- (S1) and total-order (ST) indices with 95 %",
+        f"confidence half-widths, from a Saltelli design of {SOBOL_SAMPLES} base samples over the",
+        f"{len(factors(sc))} uncertain inputs of the Hegang baseline (SALib; `fiscalsim sensitivity`). An input is",
+        "a parameter with a distribution (at a quantile), a parameter's time process or one of the model's",
+        "own processes (held at a quantile of its stationary distribution from the first projected year).",
+        "ST is the share of the variance of the first year that the input explains with its interactions;",
+        "small designs give wide intervals — rerun with `--samples 1024` for a report.",
         "",
     ]
+    for rule, title in (("headline", "The first restructuring- or default-class event"),
+                        ("china_government_default", "Government-bond default")):
+        result = sensitivity(sc, rule, "sobol", n=SOBOL_SAMPLES, seed=0)
+        top = result.table.head(10)
+        lines += [f"## {title} (`{rule}`)", "",
+                  f"Central run (every input at its median): {_yr(result.central_year, horizon)}; "
+                  f"{result.runs:,} runs.", "",
+                  sensitivity_markdown(type(result)(result.method, rule, top, result.central_year, result.runs),
+                                       horizon), ""]
     return "\n".join(lines)
 
 
@@ -140,27 +186,19 @@ def options_markdown() -> str:
         "Δ balance: cumulative change of own revenue + transfers − 三保 and debt service due, 亿元.",
         "",
     ]
-    for rule, why in (("china_government_default", "Liquidity: debt service left unpaid"),
+    for rule, why in (("china_government_default", "Government-bond service left unpaid"),
+                      ("china_sanbao_crowded_out", "三保 crowded out by debt service"),
                       ("china_sanbao_unfunded", "三保: wages, basic livelihood or operations left unpaid")):
         table = comparison_table(runs, rule, years)
         lines += [f"## {why} (`{rule}`)", "",
                   "| option | P by 2025 | by 2030 | by 2035 | median year | Δ years | Δ balance 亿 | staff 2060 |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for r in table.itertuples():
-            median = "after 2060" if r.median_year == NEVER else str(r.median_year)
+            median = "not by 2060" if r.median_year == NEVER else str(r.median_year)
             lines.append(f"| {r.option} | {r.p_by_2025:.0%} | {r.p_by_2030:.0%} | {r.p_by_2035:.0%} | {median} | "
                          f"{r.paired_diff_median_years:+.0f} ({r.paired_diff_q10:+.0f} to {r.paired_diff_q90:+.0f}) | "
                          f"{r.cumulative_fiscal_effect_median_yi:+,.0f} | {r.staff_2060:,.0f} |")
-        lines.append("")
-    lines += [
-        "## Reading",
-        "",
-        "- Liquidity breaks within a few years whatever is done from 2026: only measures that act on the",
-        "  debt itself before then (the 2023 debt swap) move it. This is Hegang's situation in 2021.",
-        "- The 三保 shortfall is a slower, structural problem — a headcount and wage bill that do not",
-        "  shrink with the population. Hiring rules move it by decades; a transfer cut brings it forward.",
-        "- Merging districts saves overheads (see the waterfall in `fiscalsim compare`), which is real",
-        "  money but small against personnel costs.",
-        "",
-    ]
+        best = table.iloc[1:].sort_values("paired_diff_median_years", ascending=False).iloc[0]
+        lines += ["", f"Largest median delay against the baseline: {best.option} "
+                      f"({best.paired_diff_median_years:+.0f} years).", ""]
     return "\n".join(lines)

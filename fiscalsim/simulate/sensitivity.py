@@ -181,13 +181,14 @@ def _sobol(sc, fs, rule, n, seed):
     from SALib.sample import sobol as sobol_sample
 
     problem = _problem(fs)
-    q = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
+    salib_seed = seed + 1  # SALib treats a seed of 0 as "no seed" and falls back to global state
+    q = sobol_sample.sample(problem, n, calc_second_order=False, seed=salib_seed)
     y = design_years(sc, fs, q)[rule].to_numpy(dtype=float)
     if np.all(y == y[0]):
         si = {"S1": np.zeros(len(fs)), "S1_conf": np.zeros(len(fs)), "ST": np.zeros(len(fs)),
               "ST_conf": np.zeros(len(fs))}
     else:
-        si = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+        si = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=salib_seed)
     table = pd.DataFrame({"factor": [f.name for f in fs], "kind": [f.kind for f in fs],
                           "S1": si["S1"], "S1_conf": si["S1_conf"], "ST": si["ST"], "ST_conf": si["ST_conf"]})
     return table.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True), len(q)
@@ -198,9 +199,10 @@ def _morris(sc, fs, rule, n, seed):
     from SALib.sample import morris as morris_sample
 
     problem = _problem(fs)
-    q = morris_sample.sample(problem, n, num_levels=4, seed=seed)
+    salib_seed = seed + 1  # SALib treats a seed of 0 as "no seed" and falls back to global state
+    q = morris_sample.sample(problem, n, num_levels=4, seed=salib_seed)
     y = design_years(sc, fs, q)[rule].to_numpy(dtype=float)
-    si = morris_analyze.analyze(problem, q, y, num_levels=4, seed=seed)
+    si = morris_analyze.analyze(problem, q, y, num_levels=4, seed=salib_seed)
     table = pd.DataFrame({"factor": [f.name for f in fs], "kind": [f.kind for f in fs],
                           "mu_star_years": si["mu_star"], "mu_star_conf": si["mu_star_conf"],
                           "sigma_years": si["sigma"]})
