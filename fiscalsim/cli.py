@@ -365,12 +365,10 @@ def books(scenario: str | None, out_dir: str, overwrite: bool, overrides: tuple[
         })
     years = f.years
     click.echo(f"{sc.name}: deterministic books {years[0]}-{years[-1]}")
-    unpaid = f["debt_service_unpaid"][0]
-    sanbao = f["sanbao_unpaid"][0]
-    first_debt = next((int(y) for y, v in zip(years[1:], unpaid[1:], strict=True) if v > 0), None)
-    first_sanbao = next((int(y) for y, v in zip(years, sanbao, strict=True) if v > 0), None)
-    click.echo(f"  first year after {years[0]} with unpaid debt service: {first_debt or 'none'}")
-    click.echo(f"  first year with unpaid 三保 (wages, livelihood, operations): {first_sanbao or 'none'}")
+    for label, name in (("government-bond arrears", "government_debt_arrears"), ("LGFV support arrears", "arrears_lgfv"),
+                        ("三保 arrears (wages, livelihood, operations)", "arrears_sanbao")):
+        first = next((int(y) for y, v in zip(years, f[name][0], strict=True) if v > 0), None)
+        click.echo(f"  first year with {label}: {first or 'none'}")
     click.echo(f"results: {out_dir}")
 
 

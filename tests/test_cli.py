@@ -58,7 +58,7 @@ def test_books_writes_four_books_and_stacked_chart(tmp_path):
     out = tmp_path / "books"
     res = CliRunner().invoke(main, ["books", "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert "first year after 2020 with unpaid debt service" in res.output
+    assert "first year with government-bond arrears" in res.output
     tidy = pd.read_csv(out / "books.csv")
     assert set(tidy.book) == {"general", "fund", "social_insurance", "memo"}
     assert tidy.year.min() == 2020 and tidy.year.max() == 2060
