@@ -76,3 +76,25 @@ def test_settle_pays_in_priority_order():
     assert (paid["a"][0], paid["b"][0], paid["c"][0], left[0]) == (60.0, 30.0, 10.0, 0.0)
     paid, left = settle(np.array([100.0]), [("a", np.array([20.0]))])
     assert left[0] == 80.0
+
+
+def test_service_elasticities_zero_freeze_services_and_never_move_the_base_year():
+    from fiscalsim.scenario import bundled_scenario, load_scenario
+    from fiscalsim.simulate.engine import run_model
+
+    def books(pop_e, wage_e):
+        sc = load_scenario(bundled_scenario(), [
+            f"finance.service_population_elasticity={{value: {pop_e}, unit: ratio, source: test}}",
+            f"finance.service_wage_elasticity={{value: {wage_e}, unit: ratio, source: test}}"])
+        return run_model(sc, 1, 0, deterministic=True).finance
+
+    fixed = books(0, 0)["services_due"][0]
+    np.testing.assert_allclose(fixed, fixed[0], rtol=1e-12)  # all cost fixed: spending never moves
+    linear, damped = books(1, 1), books(0.5, 0.8)
+    assert linear["services_due"][0, 0] == pytest.approx(fixed[0], rel=1e-12)
+    assert damped["services_due"][0, 0] == pytest.approx(fixed[0], rel=1e-12)
+    # hand-worked: services to all residents = base × (residents / base)^0.5 × wage index^0.8
+    f = damped
+    expected = (f["exp_services_residents"][0, 0] * (f["population"][0, 1:4] / f["population"][0, 0]) ** 0.5
+                * f["wage_index"][0, 1:4] ** 0.8)
+    np.testing.assert_allclose(f["exp_services_residents"][0, 1:4], expected, rtol=1e-12)

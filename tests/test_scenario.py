@@ -33,10 +33,10 @@ CASES = {
     "shares_not_one": (148, "finance", "transfer shares must sum to one", "1.05"),
     "distribution_without_clip": (133, "economy.unemployment_rate", "draws could leave the allowed range",
                                   "add clip"),
-    "bad_distribution": (170, "pension.retiree_coverage.distribution.hi",
+    "bad_distribution": (172, "pension.retiree_coverage.distribution.hi",
                          "a uniform distribution takes ['low', 'high']", "did you mean 'high'"),
     "uncertain_accounts": (105, "accounts.expenditure", "cannot be uncertain", "accounts are data"),
-    "unknown_lever": (204, "policies.hirring", "unknown key", "did you mean 'hiring'"),
+    "unknown_lever": (206, "policies.hirring", "unknown key", "did you mean 'hiring'"),
 }
 
 

@@ -89,6 +89,8 @@ class FinanceParams:
     carry_forward_free_share: float | np.ndarray  # 结余 share of the carry-forward (the rest is 结转)
     capital_floor_share: float | np.ndarray  # committed share of the capital target
     other_floor_share: float | np.ndarray  # committed share of other spending
+    service_population_elasticity: float | np.ndarray  # of service spending to the population served
+    service_wage_elasticity: float | np.ndarray  # of service unit costs to the average wage
     # pension
     contributors_per_retiree: float
     retiree_coverage: float

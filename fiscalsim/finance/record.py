@@ -150,8 +150,9 @@ def record_year(out: FinanceResult, r: YearRecord) -> None:
     su, x = r.su, r.x
     cal = su.cal
     U["unit_overhead"][:, t] = col(su.p.overhead_per_unit * x.price_index) * su.lv.overhead_factor[t][None, :]
-    U["unit_services"][:, t] = x.wage_index[:, None] * (cal.education_per_pupil * x.unit_pupils
-                                                        + cal.residents_per_person * x.unit_residents
-                                                        + cal.elderly_per_person * x.unit_elderly)
+    weights = (cal.education_per_pupil * x.unit_pupils + cal.residents_per_person * x.unit_residents
+               + cal.elderly_per_person * x.unit_elderly)  # each unit's share of the services it is served
+    services = r.services["education"] + r.services["elderly"] + r.services["residents"]
+    U["unit_services"][:, t] = services[:, None] * weights / weights.sum(axis=1, keepdims=True)
     U["unit_staff"][:, t] = r.headcount[:, None] * su.unit_share[None, :]
     U["unit_personnel"][:, t] = r.personnel[:, None] * su.unit_share[None, :]

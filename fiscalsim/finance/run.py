@@ -127,7 +127,8 @@ def setup_finance(fi: FinanceInputs, x0: YearInputs, shocks: FinanceShocks, year
     su = FinanceSetup(base, p, cal, p.levers if p.levers is not None else PolicyLevers.neutral(len(years), n_units),
                       np.asarray(years), staff_retire_shares(fi.retirement, years),
                       np.cumprod(1.0 + indexation, axis=-1), rows(p.market_rate) + rate_dev, g_new0, s_new0,
-                      fi.base_population.sum(axis=(1, 2)) / fi.base_population.sum(), x0.residents, x0.employment,
+                      fi.base_population.sum(axis=(1, 2)) / fi.base_population.sum(), x0.residents, x0.pupils,
+                      x0.elderly, x0.employment,
                       fi.restructuring_rule, fi.triggers_from)
     free = np.asarray(p.carry_forward_free_share, dtype=float)
     zero = np.zeros(n_paths)

@@ -64,6 +64,8 @@ class FinanceSetup:
     s_new0: np.ndarray  # base-year new special bonds
     unit_share: np.ndarray  # (n_units,) base-year population shares
     residents0: np.ndarray
+    pupils0: np.ndarray
+    elderly0: np.ndarray
     employment0: np.ndarray
     restructuring_rule: object = None
     triggers_from: int | None = None
@@ -164,12 +166,19 @@ def pension_step(su: FinanceSetup, st: FinanceState, x: YearInputs,
 
 
 def services_step(su: FinanceSetup, x: YearInputs) -> dict[str, np.ndarray]:
-    """Services priced per pupil, resident and elderly person at wages; overheads per unit at prices."""
-    cal, t = su.cal, x.t
-    return {"education": cal.education_per_pupil * x.pupils * x.wage_index,
-            "elderly": cal.elderly_per_person * x.elderly * x.wage_index,
-            "residents": cal.residents_per_person * x.residents * x.wage_index,
-            "overhead": su.p.overhead_per_unit * su.lv.overhead_factor[t].sum() * x.price_index}
+    """Services: base-year spending × (population served / base)^ε_pop × wage index^ε_wage for
+    pupils, the elderly and all residents (ε_pop < 1: part of the cost is fixed); overheads per
+    unit at prices."""
+    cal, p, t = su.cal, su.p, x.t
+    wages = x.wage_index ** p.service_wage_elasticity
+
+    def cost(per_head: float, served: np.ndarray, served0: np.ndarray) -> np.ndarray:
+        return per_head * served0 * (served / served0) ** p.service_population_elasticity * wages
+
+    return {"education": cost(cal.education_per_pupil, x.pupils, su.pupils0),
+            "elderly": cost(cal.elderly_per_person, x.elderly, su.elderly0),
+            "residents": cost(cal.residents_per_person, x.residents, su.residents0),
+            "overhead": p.overhead_per_unit * su.lv.overhead_factor[t].sum() * x.price_index}
 
 
 @dataclass(frozen=True)

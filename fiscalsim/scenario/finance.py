@@ -104,6 +104,9 @@ FINANCE = Section("General and fund budget behaviour.", {
                                        "for its purpose"),
     "capital_floor_share": _ratio("committed share of capital spending that cannot stop within a year"),
     "other_floor_share": _ratio("committed share of other spending that cannot stop within a year"),
+    "service_population_elasticity": _ratio("elasticity of service spending to the population it serves "
+                                            "(pupils, elderly, residents)", 0.0, 1.5),
+    "service_wage_elasticity": _ratio("elasticity of service unit costs to the average wage", 0.0, 1.5),
 })
 
 PENSION = Section("Urban employee pension fund.", {
@@ -222,6 +225,8 @@ def build_finance(s: dict[str, Any], years: np.ndarray, scenario_dir: Path, debt
         carry_forward_free_share=f["carry_forward_free_share"].scalar(),
         capital_floor_share=f["capital_floor_share"].scalar(),
         other_floor_share=f["other_floor_share"].scalar(),
+        service_population_elasticity=f["service_population_elasticity"].scalar(),
+        service_wage_elasticity=f["service_wage_elasticity"].scalar(),
         transfer_share_special=f["transfer_share_special"].scalar(),
         contributors_per_retiree=pe["contributors_per_retiree"].scalar(),
         retiree_coverage=pe["retiree_coverage"].scalar(),

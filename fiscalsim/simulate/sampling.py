@@ -69,6 +69,8 @@ REGISTRY: dict[str, Target] = {
     "finance.carry_forward_free_share": Target("finance", "carry_forward_free_share"),
     "finance.capital_floor_share": Target("finance", "capital_floor_share"),
     "finance.other_floor_share": Target("finance", "other_floor_share"),
+    "finance.service_population_elasticity": Target("finance", "service_population_elasticity"),
+    "finance.service_wage_elasticity": Target("finance", "service_wage_elasticity"),
     "finance.transfer_share_special": Target("finance", "transfer_share_special"),
     "debt.lgfv_years": Target("finance", "lgfv_years"),
     "debt.new_bond_quota_over_warning": Target("finance", "new_bond_quota_over_warning"),
