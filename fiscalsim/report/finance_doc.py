@@ -104,6 +104,17 @@ def finance_markdown() -> str:
         "  issues a share of its planned new bonds the next year; while restructuring, "
         f"{p.new_bond_quota_in_restructuring:.0%}.",
         "",
+    ]
+    return "\n".join(lines + path_table(f))
+
+
+def path_table(f) -> list[str]:
+    """Every fifth year of the deterministic path, and the largest book imbalance."""
+
+    def v(name: str, t: int) -> float:
+        return float(f[name][0, t])
+
+    lines = [
         "## The deterministic path (亿元)",
         "",
         "| year | own revenue | transfers | free money | 三保 due | gov. debt service due | LGFV support due "
@@ -120,7 +131,7 @@ def finance_markdown() -> str:
     identity = max(float(np.max(np.abs(sum(f[n] for n in src) - sum(f[n] for n in use))))
                    for src, use in _books())
     lines += ["", f"Largest gap between sources and uses of any book in any year: {identity:.1e} yuan.", ""]
-    return "\n".join(lines)
+    return lines
 
 
 def _books():
