@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from fiscalsim.report.headline import year_text
 from fiscalsim.report.run import summary_table
 from fiscalsim.scenario import bundled_scenario, load_scenario
 from fiscalsim.simulate.montecarlo import run_scenario
-from fiscalsim.triggers.rules import NEVER
 
 PATHS = 1000
 
@@ -46,7 +46,7 @@ def baseline_markdown() -> str:
         return med[name][years.index(year)] / scale
 
     def yr(v: int) -> str:
-        return f"after {years[-1]}" if v == NEVER else str(v)
+        return year_text(v, years[-1])
 
     def row(rule: str) -> str:
         r = table.loc[rule]
@@ -136,7 +136,7 @@ def options_markdown() -> str:
         f"option, seed {seed}, common random numbers; a test keeps this page current). Each option is a",
         "bundled scenario in `scenarios/hegang/`, described in one line at its top. Δ years: the paired",
         "difference in the first year the rule fires against the baseline, median (10-90 % of paths);",
-        "paths on which it never fires count as firing after 2060, so such differences are lower bounds.",
+        "paths on which it does not fire by 2060 count as firing in 2061, so such differences are lower bounds.",
         "Δ balance: cumulative change of own revenue + transfers − 三保 and debt service due, 亿元.",
         "",
     ]
@@ -147,10 +147,10 @@ def options_markdown() -> str:
                   "| option | P by 2025 | by 2030 | by 2035 | median year | Δ years | Δ balance 亿 | staff 2060 |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for r in table.itertuples():
-            median = "after 2060" if r.median_year == NEVER else str(r.median_year)
+            median = year_text(r.median_year, 2060)
             lines.append(f"| {r.option} | {r.p_by_2025:.0%} | {r.p_by_2030:.0%} | {r.p_by_2035:.0%} | {median} | "
                          f"{r.paired_diff_median_years:+.0f} ({r.paired_diff_q10:+.0f} to {r.paired_diff_q90:+.0f}) | "
-                         f"{r.cumulative_fiscal_effect_median_yi:+,.0f} | {r.staff_2060:,.0f} |")
+                         f"{r.cumulative_fiscal_effect_median:+,.0f} | {r.staff_2060:,.0f} |")
         lines.append("")
     lines += [
         "## Reading",

@@ -92,15 +92,15 @@ def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> list[str]:
 def format_summary(table: pd.DataFrame, horizon: int) -> str:
     """A readable terminal table."""
     def year(v: int) -> str:
-        return f"> {horizon}" if v == NEVER else str(v)
+        return f"not by {horizon}" if v == NEVER else str(v)
 
     p_cols = [c for c in table.columns if c.startswith("p_by_")]
-    head = f"{'rule':44s} " + " ".join(f"{'P≤' + c[5:]:>7s}" for c in p_cols) + f" {'median':>7s} {'10-90 % years':>15s} {'first':>6s}"
+    head = f"{'rule':44s} " + " ".join(f"{'P≤' + c[5:]:>7s}" for c in p_cols) + f" {'median':>12s} {'10-90 % years':>24s} {'first':>6s}"
     lines = [head, "-" * len(head)]
     for r in table.itertuples():
         probs = " ".join(f"{getattr(r, c):7.0%}" for c in p_cols)
-        span = f"{year(r.q10_year)}-{year(r.q90_year)}"
-        lines.append(f"{r.rule[:44]:44s} {probs} {year(r.median_year):>7s} {span:>15s} {r.share_first:6.0%}")
+        span = year(r.q10_year) if r.q10_year == r.q90_year else f"{year(r.q10_year)} to {year(r.q90_year)}"
+        lines.append(f"{r.rule[:44]:44s} {probs} {year(r.median_year):>12s} {span:>24s} {r.share_first:6.0%}")
     lines.append(f"paths on which no rule fires by {horizon}: {table.attrs['share_none']:.0%}")
     base = table.attrs.get("base_year_rules")
     if base:
