@@ -10,8 +10,10 @@ from __future__ import annotations
 import base64
 import html
 import json
+import numbers
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from fiscalsim.report.files import replace_file, writable_in_results, write_json
@@ -54,12 +56,14 @@ def _cell(col: str, v, horizon: int, percent: bool) -> str:
     if v is None or v is pd.NA or (isinstance(v, float) and v != v):
         text = f"not by {horizon}" if "year" in col else ""
         return f'<td class="num">{text}</td>'
-    if isinstance(v, bool):
+    if isinstance(v, bool | np.bool_):
         return f"<td>{'yes' if v else 'no'}</td>"
-    if isinstance(v, int) and not isinstance(v, bool):
+    if percent and isinstance(v, numbers.Real):
+        return f'<td class="num">{100 * v:.0f} %</td>'
+    if isinstance(v, numbers.Integral):
         return f'<td class="num">{v}</td>'
-    if isinstance(v, float):
-        return f'<td class="num">{100 * v:.0f} %</td>' if percent else f'<td class="num">{v:,.4g}</td>'
+    if isinstance(v, numbers.Real):
+        return f'<td class="num">{v:,.4g}</td>'
     return f"<td>{html.escape(str(v))}</td>"
 
 

@@ -37,7 +37,7 @@ GREY = "0.35"
 #: Line styles cycled within a colour, so no two curves of one panel look alike.
 LINESTYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
 #: Colours for packs (qualitative, colour-blind safe: Okabe-Ito).
-PACK_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
+PACK_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#882255")
 DPI = 110
 
 
