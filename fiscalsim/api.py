@@ -165,3 +165,18 @@ def run_population(scenario, n_paths: int | None = None, entropy: int | None = N
     sc = as_scenario(scenario)
     return project(sc.demography, n_paths or sc.default_paths, seed_entropy(sc, entropy), chunk_paths, full_years,
                    progress)
+
+
+def catalog_text() -> str:
+    """The bundled scenarios with their descriptions, and the rule packs with their rules (the
+    text of ``fiscalsim list``)."""
+    from fiscalsim.report.headline import severity_class
+    from fiscalsim.triggers import PACKS, load_pack
+
+    lines = ["Bundled scenarios (name one instead of a file, e.g. 'fiscalsim run transfer_cut'):"]
+    lines += [f"  {b.name:22s} {b.description}" for b in bundled_scenarios()]
+    lines += ["", "Rule packs (triggers.packs in a scenario), each rule with its severity class:"]
+    for pack in PACKS:
+        lines.append(f"  {pack}")
+        lines += [f"    {r.id:44s} [{severity_class(r.severity)}: {r.severity}] {r.name}" for r in load_pack(pack)]
+    return "\n".join(lines)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import platform
 import signal
 import sys
 import threading
@@ -17,10 +16,17 @@ import time
 from pathlib import Path
 
 import click
-import numpy as np
 
 from fiscalsim import __version__
-from fiscalsim.api import DEFAULT_CHUNK_PATHS, DEFAULT_RULE, scenario_path
+from fiscalsim.api import scenario_path
+from fiscalsim.cli_options import (
+    chunk_option,
+    jobs_option,
+    out_option,
+    rule_option,
+    set_option,
+    year_option,
+)
 from fiscalsim.finance.model import CalibrationError
 from fiscalsim.progress import stages
 from fiscalsim.report.charts import KINDS as CHART_KINDS
@@ -71,20 +77,6 @@ def _check_output_first(func):
     return wrapper
 
 
-def out_option(default: str):
-    """``--out DIR`` and ``--overwrite``, shared by every command that writes a results folder."""
-
-    def decorate(func):
-        func = click.option("--overwrite", is_flag=True,
-                            help="Replace an earlier fiscalsim results folder at --out (only one that holds "
-                                 "nothing but files fiscalsim wrote).")(func)
-        return click.option("--out", "out_dir", type=click.Path(file_okay=False), default=default,
-                            show_default=True,
-                            help="Results folder: new or empty; written atomically.")(func)
-
-    return decorate
-
-
 @click.group()
 @click.version_option(__version__, prog_name="fiscalsim")
 @click.option("-v", "--verbose", is_flag=True, help="Log fiscalsim's progress details (not other libraries').")
@@ -132,34 +124,6 @@ def _scenario_path(scenario: str | None) -> Path:
     return scenario_path(scenario)
 
 
-def chunk_option(func):
-    return click.option("--chunk-paths", type=click.IntRange(min=1), default=DEFAULT_CHUNK_PATHS, show_default=True,
-                        help="Paths per chunk (bounds memory, sets how often progress is shown; results do not "
-                             "depend on it).")(func)
-
-
-def jobs_option(func):
-    return click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-                        help="Local worker processes (results do not depend on it).")(func)
-
-
-def rule_option(func):
-    return click.option("--rule", default=DEFAULT_RULE, show_default=True,
-                        help="Rule (id) whose first year is compared, swept or studied.")(func)
-
-
-def year_option(what: str):
-    return click.option("--year", "target_year", type=int,
-                        help=f"Report year: the year {what} (default: the scenario's simulation.report_year).")
-
-
-def set_option(func):
-    return click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
-                        help="Override one scenario value (YAML), e.g. "
-                             "--set debt.market_rate='{value: 4, unit: percent per year, source: \"what-if\"}'. "
-                             "Repeatable.")(func)
-
-
 @main.command()
 @click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
 @set_option
@@ -187,8 +151,7 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
     Writes population_quantiles.csv (tidy quantiles by year, unit and indicator), a pyramid PNG
     and manifest.json to the results folder.
     """
-    from fiscalsim.report.files import atomic_directory, write_json
-    from fiscalsim.report.population import CITY, pyramid_chart, quantile_table
+    from fiscalsim.report.population import CITY, write_population_folder
     from fiscalsim.simulate.population import run_population
     from fiscalsim.simulate.seeding import root_entropy
 
@@ -204,32 +167,9 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
         result = run_population(sc.demography, n, entropy, chunk_paths, full_years=(base_year, year),
                                 progress=bars.stage("projecting", n))
     elapsed = time.perf_counter() - started
-    table = quantile_table(result)
-    with atomic_directory(out_dir, overwrite) as tmp:
-        table.to_csv(tmp / "population_quantiles.csv", index=False, float_format="%.10g")
-        city = result.full.sum(axis=2)  # (n_paths, 2 years, 2, 101)
-        pyramid_chart(
-            city[0, 0], city[:, 1], base_year, year,
-            f"{sc.name}: population {base_year} and {year} ({n:,} paths)",
-            tmp / f"pyramid_{base_year}_{year}.png",
-            f"fiscalsim {__version__}; base: census {base_year} moved to 1 January; seed {entropy}",
-        )
-        write_json(tmp / "manifest.json", {
-            "command": "population",
-            "fiscalsim_version": __version__,
-            "files": ["population_quantiles.csv", f"pyramid_{base_year}_{year}.png", "manifest.json"],
-            "scenario": str(sc.path),
-            "scenario_sha256": sc.sha256,
-            "scenario_text": sc.text,
-            "seed_entropy": entropy,
-            "seed_given": seed is not None or sc.seed is not None,
-            "paths": n,
-            "chunk_paths": chunk_paths,
-            "years": [base_year, int(sc.years[-1])],
-            "seconds": round(elapsed, 3),
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-        })
+    table = write_population_folder(out_dir, overwrite, sc, result, year, {
+        "seed_entropy": entropy, "seed_given": seed is not None or sc.seed is not None, "paths": n,
+        "chunk_paths": chunk_paths, "seconds": round(elapsed, 3)})
     total = table[(table.indicator == "total") & (table.area == CITY)].set_index("year")
     click.echo(f"{sc.name}: {n:,} paths, seed {entropy}, {elapsed:.1f} s")
     for y in sorted({base_year, year, int(sc.years[-1])}):
@@ -441,19 +381,9 @@ def report(results: str, as_html: bool) -> None:
 def list_() -> None:
     """List the bundled scenarios (with their one-line descriptions) and the rule packs with their
     rules; a bundled scenario can be named instead of a file, e.g. 'fiscalsim run transfer_cut'."""
-    from fiscalsim.api import bundled_scenarios
-    from fiscalsim.report.headline import severity_class
-    from fiscalsim.triggers import PACKS, load_pack
+    from fiscalsim.api import catalog_text
 
-    click.echo("Bundled scenarios:")
-    for b in bundled_scenarios():
-        click.echo(f"  {b.name:22s} {b.description}")
-    click.echo("\nRule packs (triggers.packs in a scenario):")
-    for pack in PACKS:
-        click.echo(f"  {pack}")
-        for r in load_pack(pack):
-            click.echo(f"    {r.id:44s} [{severity_class(r.severity)}: {r.severity}] {r.name}")
-
+    click.echo(catalog_text())
 
 @main.command()
 @click.argument("base")
@@ -473,10 +403,12 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
     """Run BASE over a grid of values and draw heat maps of the median trigger year and of
     P(trigger by a key year). Points run in local processes, or on a Dask cluster (--scheduler);
     the results are identical whichever engine runs them."""
+    from fiscalsim.report.charts import heat_map
     from fiscalsim.report.files import atomic_directory, write_json
     from fiscalsim.report.run import key_years, write_tables
+    from fiscalsim.report.tables import with_missing_years
     from fiscalsim.simulate.seeding import root_entropy
-    from fiscalsim.simulate.sweep import grid_points, heat_map, parse_grid, run_sweep
+    from fiscalsim.simulate.sweep import grid_points, parse_grid, run_sweep
 
     t0 = time.perf_counter()
     grid = parse_grid(list(grids))
@@ -495,12 +427,12 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
                           bars.stage("grid points", len(points)))
     by_year = next((y for y in years if y >= 2035), years[-1])
     with atomic_directory(out_dir, overwrite) as tmp:
-        files = write_tables(tmp, {"sweep": table})
+        files = write_tables(tmp, {"sweep": with_missing_years(table, ("median_year",))})
         src = f"fiscalsim {__version__}; {sc.name}; {n:,} paths per point; seed {entropy}"
         heat_map(table, grid, rule, "median_year", [tmp / "heatmap_median_year.png"],
-                 f"median first year of {rule}", src)
+                 f"median first year of {rule}", src, years[-1])
         heat_map(table, grid, rule, f"p_by_{by_year}", [tmp / f"heatmap_p_by_{by_year}.png"],
-                 f"P({rule} by {by_year})", src)
+                 f"P({rule} by {by_year})", src, years[-1])
         write_json(tmp / "manifest.json", {
             "command": "sweep", "fiscalsim_version": __version__, "base": str(base), "grid": grid,
             "overrides": list(overrides), "paths": n, "seed_entropy": entropy, "rule": rule,
@@ -508,8 +440,8 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
             "files": files + ["heatmap_median_year.png", f"heatmap_p_by_{by_year}.png", "manifest.json"],
             "seconds": round(time.perf_counter() - t0, 3),
         })
-    sub = table[table.rule == rule]
-    click.echo(sub.drop(columns="rule").to_string(index=False))
+    sub = with_missing_years(table[table.rule == rule], ("median_year",))
+    click.echo(sub.drop(columns="rule").to_string(index=False, na_rep=f"not by {years[-1]}"))
     click.echo(f"results: {out_dir}")
 
 
@@ -529,7 +461,9 @@ def sensitivity(scenario: str | None, rule: str, q_low: float, q_high: float, ou
     zero-variance run, each parameter at its low and high quantile."""
     from fiscalsim.report.charts import tornado_chart
     from fiscalsim.report.files import atomic_directory, write_json
+    from fiscalsim.report.headline import year_text
     from fiscalsim.report.run import write_tables
+    from fiscalsim.report.tables import with_missing_years
     from fiscalsim.simulate.sensitivity import tornado
 
     sc = load_scenario(_scenario_path(scenario), overrides)
@@ -540,7 +474,7 @@ def sensitivity(scenario: str | None, rule: str, q_low: float, q_high: float, ou
     result = tornado(sc, rule, q_low, q_high)
     horizon = int(sc.years[-1])
     with atomic_directory(out_dir, overwrite) as tmp:
-        files = write_tables(tmp, {"tornado": result.table})
+        files = write_tables(tmp, {"tornado": with_missing_years(result.table, ("year_at_low", "year_at_high"))})
         tornado_chart(result, horizon, [tmp / "tornado.png", tmp / "tornado.svg"],
                       f"fiscalsim {__version__}; {sc.name}; quantiles {q_low:g}/{q_high:g}; other inputs at their medians")
         write_json(tmp / "manifest.json", {
@@ -549,8 +483,9 @@ def sensitivity(scenario: str | None, rule: str, q_low: float, q_high: float, ou
             "central_year": result.central_year, "not_swung": list(result.not_swung),
             "files": files + ["tornado.png", "tornado.svg", "manifest.json"],
         })
-    click.echo(f"{sc.name}: {rule} in the central run: {result.central_year}")
-    click.echo(result.table.to_string(index=False))
+    click.echo(f"{sc.name}: {rule} in the central run: {year_text(result.central_year, horizon)}")
+    shown = with_missing_years(result.table, ("year_at_low", "year_at_high"))
+    click.echo(shown.to_string(index=False, na_rep=f"not by {horizon}"))
     if result.not_swung:
         click.echo(f"not swung (time processes): {', '.join(result.not_swung)}")
     click.echo(f"results: {out_dir}")

@@ -287,3 +287,37 @@ def tornado_chart(result, horizon: int, out: list[Path], source: str) -> None:
         ax.legend(loc="lower right")
         footer(fig, source)
         save(fig, out)
+
+
+def heat_map(table: pd.DataFrame, grid: dict[str, list[str]], rule: str, value: str, out: list[Path], title: str,
+             source: str, horizon: int) -> None:
+    """A heat map of ``value`` (the median year, or a probability) of ``rule`` over a one- or
+    two-key sweep grid; a median year not by the horizon is coloured as the best outcome."""
+    keys = list(grid)
+    sub = table[table.rule == rule]
+    col_key = keys[1] if len(keys) > 1 else None
+    rows, cols = grid[keys[0]], grid[col_key] if col_key else ["-"]
+    data = np.full((len(rows), len(cols)), np.nan)
+    for i, rv in enumerate(rows):
+        for j, cv in enumerate(cols):
+            mask = (sub[keys[0]].astype(str) == rv) & ((sub[col_key].astype(str) == cv) if col_key else True)
+            data[i, j] = sub.loc[mask, value].iloc[0]
+    years = value == "median_year"
+    shown = np.where(data == NEVER, horizon + 1, data) if years else data
+    with chart_style():
+        fig = new_figure(1.8 + 1.3 * len(cols), 1.6 + 0.6 * len(rows))
+        ax = fig.add_subplot()
+        im = ax.imshow(shown, cmap="RdYlGn" if years else "RdYlGn_r", aspect="auto")
+        for (i, j), v in np.ndenumerate(data):
+            label = year_text(v, horizon) if years else f"{100 * v:.0f} %"
+            ax.text(j, i, label, ha="center", va="center", fontsize=9)
+        ax.set_yticks(range(len(rows)), rows)
+        ax.set_xticks(range(len(cols)), cols)
+        ax.set_ylabel(keys[0])
+        ax.set_xlabel(col_key or "")
+        ax.set_title(title)
+        ax.grid(False)
+        fig.colorbar(im, ax=ax, label="median first year" if years else "% of paths",
+                     format=(lambda v, _: f"{v:.0f}") if years else (lambda v, _: f"{100 * v:.0f} %"))
+        footer(fig, source)
+        save(fig, out)

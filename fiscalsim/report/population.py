@@ -110,3 +110,32 @@ def _draw_pyramid(base: np.ndarray, target_q: np.ndarray, base_year: int, target
         ax.legend(loc="upper right")
         footer(fig, source)
     return fig
+
+
+def write_population_folder(out_dir, overwrite: bool, sc, result: PopulationResult, year: int,
+                            run_facts: dict) -> pd.DataFrame:
+    """The results folder of ``fiscalsim population``: tidy quantiles, the pyramid of ``year``
+    against the base year, and the manifest (with ``run_facts``: seed, paths, timings). Returns
+    the quantile table."""
+    import platform
+
+    from fiscalsim import __version__
+    from fiscalsim.report.files import atomic_directory, write_json
+
+    base_year = int(sc.years[0])
+    table = quantile_table(result)
+    pyramid = f"pyramid_{base_year}_{year}.png"
+    with atomic_directory(out_dir, overwrite) as tmp:
+        table.to_csv(tmp / "population_quantiles.csv", index=False, float_format="%.10g")
+        city = result.full.sum(axis=2)  # (n_paths, 2 years, 2, 101)
+        pyramid_chart(city[0, 0], city[:, 1], base_year, year,
+                      f"{sc.name}: population {base_year} and {year} ({run_facts['paths']:,} paths)", tmp / pyramid,
+                      f"fiscalsim {__version__}; base: census {base_year} moved to 1 January; "
+                      f"seed {run_facts['seed_entropy']}")
+        write_json(tmp / "manifest.json", {
+            "command": "population", "fiscalsim_version": __version__,
+            "files": ["population_quantiles.csv", pyramid, "manifest.json"], "scenario": str(sc.path),
+            "scenario_sha256": sc.sha256, "scenario_text": sc.text, **run_facts,
+            "years": [base_year, int(sc.years[-1])], "python": platform.python_version(), "numpy": np.__version__,
+        })
+    return table

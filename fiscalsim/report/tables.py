@@ -206,3 +206,11 @@ def assumptions_table(sc) -> pd.DataFrame:
     rows = [{"key": key, "value": describe_parameter(p), "unit": p.unit, "uncertain": p.uncertain,
              "source": " ".join(p.source.split())} for key, p in scenario_parameters(sc.settings)]
     return pd.DataFrame(rows, columns=["key", "value", "unit", "uncertain", "source"])
+
+
+def with_missing_years(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A copy of ``table`` whose year ``columns`` hold ``pd.NA`` instead of the 9999 sentinel."""
+    out = table.copy()
+    for col in columns:
+        out[col] = pd.array([year_or_na(v) for v in out[col]], dtype="Int64")
+    return out
