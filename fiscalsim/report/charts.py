@@ -72,7 +72,7 @@ def survival_chart(curves: list[Curve], years: np.ndarray, title: str, source: s
         axes = fig.subplots(len(panels), 1, squeeze=False, sharex=True)[:, 0]
         for ax, panel in zip(axes, panels, strict=True):
             _survival_panel(ax, [c for c in curves if c.panel == panel], years)
-            ax.set_title(panel, loc="left", fontsize=9)
+            ax.set_title(panel, loc="left", fontsize=9, y=1.0, pad=4)
         axes[-1].set_xlabel("year")
         margins(fig, left=0.7, right=2.9, top=0.55, bottom=0.65, hspace=0.3)
         fig.suptitle(title, y=1 - 0.1 / fig.get_figheight(), va="top")

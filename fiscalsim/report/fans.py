@@ -13,7 +13,7 @@ import textwrap
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MultipleLocator
+from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from fiscalsim.report.style import (
     BAND,
@@ -174,10 +174,11 @@ def fans_overview(quantiles: pd.DataFrame, groups: list[tuple[str, list[dict]]],
         axes = fig.subplots(rows, cols, squeeze=False)
         for ax, (_, records) in zip(axes.flat, groups, strict=False):
             draw_fan(ax, quantiles, records, compact=True)
-            ax.set_title(textwrap.fill(group_title(records), 46), fontsize=7.5)
+            ax.set_title(textwrap.fill(group_title(records), 46), fontsize=7.5, y=1.0, pad=4)
             ax.tick_params(labelsize=7)
             ax.yaxis.label.set_size(7)
             ax.xaxis.set_major_locator(MultipleLocator(10))
+            ax.yaxis.set_major_locator(MaxNLocator(5))
         for ax in list(axes.flat)[n:]:
             ax.set_visible(False)
         margins(fig, left=0.6, right=0.15, top=0.75, bottom=0.75, hspace=0.55, wspace=0.32)

@@ -93,9 +93,14 @@ def run_report_html(folder: Path) -> str:
     for stem, caption in (("headline", "First restructuring- or default-class event"),
                           ("survival", "Survival curves by severity class"),
                           ("fans", "Each rule's indicator and its thresholds"), ("pyramid", "Population pyramid")):
-        fig = run_chart(folder, m, stem)
-        with chart_style():
-            charts.append((stem, caption, svg_text(fig)))
+        drawn = folder / f"{stem}.svg"
+        if stem + ".svg" in m.get("files", []) and drawn.is_file():  # reuse the run's own drawing
+            svg = drawn.read_text(encoding="utf-8")
+            svg = svg[svg.index("<svg"):]
+        else:
+            with chart_style():
+                svg = svg_text(run_chart(folder, m, stem))
+        charts.append((stem, caption, svg))
     refs = summary[["rule", "name", "severity", "reference"]]
     body = [
         f"<h1>{html.escape(m['scenario_name'])}: when is a restructuring trigger hit?</h1>",

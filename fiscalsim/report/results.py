@@ -205,6 +205,8 @@ class Results:
             files = write_tables(tmp, tables) + ["manifest.json"]
             write_json(tmp / "manifest.json", self.manifest(files, {"timings_seconds": {
                 "simulate": round(self.seconds, 3), "tables": round(time.perf_counter() - started, 3)}}))
+            if report and "svg" not in formats:  # the report embeds the same drawings
+                formats = (*formats, "svg")
             written = draw_run_charts(tmp, charts, None, formats, progress) if charts else []
             if report:
                 from fiscalsim.report.html import write_report
