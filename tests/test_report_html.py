@@ -25,7 +25,7 @@ def test_run_report_is_one_self_contained_page(run_folder):
     assert page.startswith("<!DOCTYPE html>")
     assert "restructuring- or default-class" in page  # the headline
     images = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', page)
-    assert len(images) == 4  # headline, survival, fans, pyramid
+    assert len(images) == 3  # survival, fans, pyramid: no rule has a headline class, so no headline chart
     assert all(base64.b64decode(i).startswith(b"<svg") for i in images)
     assert not re.search(r'(src|href)="(?!data:)', page), "the page must not need any other file"
     assert "not by 2060" in page and "9999" not in page
@@ -33,6 +33,28 @@ def test_run_report_is_one_self_contained_page(run_folder):
     assert "demography.fertility.tfr" in page and "children per woman" in page and "WPP 2024" in page
     assert "国办函〔2016〕88号" in page  # legal references as written
     assert "report.html" in (run_folder / "manifest.json").read_text()
+
+
+DEFAULT_RULE = ("triggers.rules=[{id: unpaid_debt, name: Debt service unpaid, indicator: {numerator: "
+                "[debt_service_unpaid]}, comparator: '>', threshold: {value: 0}, persistence: 1, severity: default, "
+                "reference: test}]")
+
+
+def test_headline_of_a_default_class_rule_leads_the_report(tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "run"
+    res = CliRunner().invoke(main, ["run", "--paths", "30", "--seed", "3", "--report", "--out", str(out),
+                                    "--set", DEFAULT_RULE])
+    assert res.exit_code == 0, res.output
+    assert "The first restructuring- or default-class event (1 rules)" in res.output
+    fp = pd.read_csv(out / "first_passage.csv")
+    head = pd.read_csv(out / "headline.csv")
+    by_2030 = head[(head.measure == "p_by") & (head.year == 2030)].value.item()
+    assert by_2030 == pytest.approx(100 * (fp.unpaid_debt <= 2030).mean())
+    assert (fp.first_restructuring_or_default.fillna(0) == fp.unpaid_debt.fillna(0)).all()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.count("data:image/svg+xml;base64,") == 4 and "P(event by 2030)" in page
 
 
 def test_report_command_and_comparison_page(tmp_path, run_folder):

@@ -108,8 +108,8 @@ def run_report_html(folder: Path) -> str:
         f"seed {m['seed_entropy']} · {m['years'][0]}-{horizon} · money in {html.escape(m['money_unit'])} · "
         f"scenario <code>{html.escape(Path(m['scenario']).name)}</code> (sha256 {m['scenario_sha256'][:12]}…)</p>",
         f"<p class=\"headline\">{html.escape(m.get('headline', ''))}</p>",
-        _img(charts[0][2], charts[0][1]),
-        _table(_read(folder, "headline").astype({"year": "Int64"}), horizon),
+        *([_img(charts[0][2], charts[0][1]), _headline_table(_read(folder, "headline"), horizon)]
+          if any(r["severity_class"] != "warning" for r in m["rules"]) else []),
         "<h2>Rules</h2>",
         "<p>P by a year: share of paths on which the rule has fired by then; years: 10 %, 50 % and 90 % "
         "quantiles over paths of the first year it fires; first: share of paths on which it fires first.</p>",
@@ -119,6 +119,21 @@ def run_report_html(folder: Path) -> str:
         *assumptions_section(folder, horizon),
     ]
     return _page(f"fiscalsim: {m['scenario_name']}", body)
+
+
+def _headline_table(table: pd.DataFrame, horizon: int) -> str:
+    """The headline's distribution in words: P by each key year, quantile years, not by the horizon."""
+    names = {"q10_year": "10 % of paths by", "median_year": "median year", "q90_year": "90 % of paths by"}
+    rows = []
+    for r in table.itertuples():
+        if r.measure == "p_by":
+            rows.append((f"P(event by {int(r.year)})", f"{r.value:.0f} %"))
+        elif r.measure == "p_not_by_horizon":
+            rows.append((f"no event by {horizon}", f"{r.value:.0f} % of paths"))
+        else:
+            rows.append((names[r.measure], f"not by {horizon}" if pd.isna(r.value) else str(int(r.value))))
+    body = "".join(f"<tr><td>{html.escape(a)}</td><td class=\"num\">{html.escape(b)}</td></tr>" for a, b in rows)
+    return f"<table><tbody>{body}</tbody></table>"
 
 
 def assumptions_section(folder: Path, horizon: int) -> list[str]:
