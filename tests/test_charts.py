@@ -88,3 +88,19 @@ def test_identical_runs_give_identical_files(tmp_path):
     assert {"headline.png", "survival.svg", "fan_china_liquidity_default.pdf"} <= set(names)
     for name in names:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+def test_a_size_dependent_threshold_is_drawn_as_a_band():
+    from matplotlib.patches import Polygon, Rectangle
+
+    rule = ("triggers.rules=[{id: sized, name: Debt ratio against a size-dependent line, indicator: {numerator: "
+            "[debt_government], denominator: [comprehensive_capacity]}, comparator: '>', threshold: {by: {numerator: "
+            "[standard_fiscal_scale]}, points: [[1000000000, 1.2], [10000000000, 0.9]]}, persistence: 1, severity: "
+            "restructuring, reference: test}]")
+    res = fiscalsim.run(paths=12, overrides=[rule])
+    fig = res.plot_fan("sized")
+    ax = fig.axes[0]
+    spans = [p for p in ax.patches if isinstance(p, Polygon | Rectangle)]
+    assert spans, "the threshold band"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("restructuring: > 90-120% (by size) band" in t for t in labels), labels

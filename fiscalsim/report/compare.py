@@ -182,6 +182,18 @@ def headlines(options) -> pd.DataFrame:
         ["option", "measure", "year", "value", "unit"]]
 
 
+def comparison_headline(table: pd.DataFrame, rule: str) -> str:
+    """One sentence: each option's median first year of ``rule`` and its paired difference."""
+    horizon = table.attrs["horizon"]
+    parts = []
+    for i, r in enumerate(table.itertuples()):
+        median = year_text(r.median_year, horizon)
+        diff = "" if i == 0 else (f" ({r.paired_diff_median_years:+.0f} years, paired; 10-90 %: "
+                                  f"{r.paired_diff_q10:+.0f} to {r.paired_diff_q90:+.0f})")
+        parts.append(f"{r.option} {median}{diff}")
+    return f"Median first year of {rule}: " + "; ".join(parts) + "."
+
+
 def compare_folder(out_dir, overwrite: bool, options, table: pd.DataFrame, rule: str, year: int, report: bool,
                    progress=None) -> list[str]:
     """Write a comparison's results folder: tables, waterfalls and survival curves (PNG, SVG),
@@ -216,7 +228,7 @@ def compare_folder(out_dir, overwrite: bool, options, table: pd.DataFrame, rule:
         write_json(tmp / "manifest.json", {
             "command": "compare", "fiscalsim_version": __version__, "seed_entropy": ref.seed, "paths": n,
             "rule": rule, "year": year, "money_unit": unit, "years": [int(ref.years[0]), ref.horizon],
-            "headline": " ".join(f"{r.scenario.name}: {r.headline_text}" for r in options),
+            "headline": comparison_headline(table, rule),
             "options": [{"name": r.scenario.name, "scenario": str(r.scenario.path), "sha256": r.scenario.sha256,
                          "text": r.scenario.text} for r in options],
             "overrides": list(ref.overrides), "files": files + charts + ["survival.png", "survival.svg", "manifest.json"],

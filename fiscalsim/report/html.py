@@ -30,7 +30,7 @@ figure { margin: 1em 0; } figure img { max-width: 100%; height: auto; border: 1p
 table { border-collapse: collapse; font-size: 0.82em; margin: 0.5em 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
 th { background: #f3f5f8; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.small { font-size: 0.8em; color: #555; }
+.small { font-size: 0.8em; color: #555; } .wide { overflow-x: auto; }
 @media print { figure { page-break-inside: avoid; } }
 """
 
@@ -49,7 +49,7 @@ def _table(df: pd.DataFrame, horizon: int, percent: tuple[str, ...] = ()) -> str
         for col, v in zip(df.columns, rec, strict=True):
             cells.append(_cell(col, v, horizon, col in percent))
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
 def _cell(col: str, v, horizon: int, percent: bool) -> str:
