@@ -406,7 +406,7 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
     from fiscalsim.report.charts import heat_map
     from fiscalsim.report.files import atomic_directory, write_json
     from fiscalsim.report.run import key_years, write_tables
-    from fiscalsim.report.tables import with_missing_years
+    from fiscalsim.report.tables import with_missing_years, years_as_text
     from fiscalsim.simulate.seeding import root_entropy
     from fiscalsim.simulate.sweep import grid_points, parse_grid, run_sweep
 
@@ -440,8 +440,8 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
             "files": files + ["heatmap_median_year.png", f"heatmap_p_by_{by_year}.png", "manifest.json"],
             "seconds": round(time.perf_counter() - t0, 3),
         })
-    sub = with_missing_years(table[table.rule == rule], ("median_year",))
-    click.echo(sub.drop(columns="rule").to_string(index=False, na_rep=f"not by {years[-1]}"))
+    sub = years_as_text(table[table.rule == rule], ("median_year",), years[-1])
+    click.echo(sub.drop(columns="rule").to_string(index=False))
     click.echo(f"results: {out_dir}")
 
 
@@ -463,7 +463,7 @@ def sensitivity(scenario: str | None, rule: str, q_low: float, q_high: float, ou
     from fiscalsim.report.files import atomic_directory, write_json
     from fiscalsim.report.headline import year_text
     from fiscalsim.report.run import write_tables
-    from fiscalsim.report.tables import with_missing_years
+    from fiscalsim.report.tables import with_missing_years, years_as_text
     from fiscalsim.simulate.sensitivity import tornado
 
     sc = load_scenario(_scenario_path(scenario), overrides)
@@ -484,8 +484,7 @@ def sensitivity(scenario: str | None, rule: str, q_low: float, q_high: float, ou
             "files": files + ["tornado.png", "tornado.svg", "manifest.json"],
         })
     click.echo(f"{sc.name}: {rule} in the central run: {year_text(result.central_year, horizon)}")
-    shown = with_missing_years(result.table, ("year_at_low", "year_at_high"))
-    click.echo(shown.to_string(index=False, na_rep=f"not by {horizon}"))
+    click.echo(years_as_text(result.table, ("year_at_low", "year_at_high"), horizon).to_string(index=False))
     if result.not_swung:
         click.echo(f"not swung (time processes): {', '.join(result.not_swung)}")
     click.echo(f"results: {out_dir}")

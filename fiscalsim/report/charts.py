@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from fiscalsim.report.fans import fan_chart, fans_overview, group_rules
 from fiscalsim.report.files import replace_file, writable_in_results, write_json
@@ -279,6 +280,7 @@ def tornado_chart(result, horizon: int, out: list[Path], source: str) -> None:
             ax.barh(i, lo - result.central_year, left=result.central_year, color="#3b6ea5", alpha=0.7,
                     label="low quantile" if i == 0 else None)
         ax.axvline(result.central_year, color="black", linewidth=1)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_yticks(range(len(table)), table.parameter)
         ax.invert_yaxis()
         ax.set_xlabel(f"first year of {result.rule} (central run: {year_text(result.central_year, horizon)}; "

@@ -214,3 +214,11 @@ def with_missing_years(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.Data
     for col in columns:
         out[col] = pd.array([year_or_na(v) for v in out[col]], dtype="Int64")
     return out
+
+
+def years_as_text(table: pd.DataFrame, columns: tuple[str, ...], horizon: int) -> pd.DataFrame:
+    """A copy for printing: year ``columns`` as text, "not by HORIZON" where missing or 9999."""
+    out = with_missing_years(table, columns)
+    for col in columns:
+        out[col] = [f"not by {horizon}" if pd.isna(v) else str(v) for v in out[col]]
+    return out
