@@ -151,3 +151,25 @@ def test_written_tables_use_one_missing_value_convention(tmp_path):
     assert pd.read_csv(out / "first_passage.csv").china88_general_interest.isna().all()
     q = pd.read_csv(out / "quantiles.csv")
     assert {"unit"} <= set(q.columns) and set(q.unit) == {"percent", "亿元", "persons", "yuan per person"}
+
+
+def test_shared_options_mean_the_same_in_every_command():
+    from fiscalsim.api import DEFAULT_CHUNK_PATHS, DEFAULT_RULE
+
+    defaults: dict[str, set] = {}
+    for name, cmd in main.commands.items():
+        for p in cmd.params:
+            if p.name in ("jobs", "chunk_paths", "rule", "target_year"):
+                defaults.setdefault(p.name, set()).add((p.default, p.opts[0]))
+                assert p.name != "target_year" or "Report year" in p.help, (name, p.help)
+    assert defaults["jobs"] == {(1, "--jobs")}
+    assert defaults["chunk_paths"] == {(DEFAULT_CHUNK_PATHS, "--chunk-paths")}
+    assert defaults["rule"] == {(DEFAULT_RULE, "--rule")}
+    assert len(defaults["target_year"]) == 1 and next(iter(defaults["target_year"]))[1] == "--year"
+
+
+def test_run_year_is_the_report_year(tmp_path):
+    out = tmp_path / "r"
+    res = CliRunner().invoke(main, ["run", "--paths", "4", "--year", "2035", "--no-charts", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert sorted(pd.read_csv(out / "pyramid.csv").year.unique()) == [2020, 2035]
