@@ -81,6 +81,8 @@ def main() -> None:
     for name, cells in (("quick_start", QUICK_START), ("consolidation_options", CONSOLIDATION)):
         nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                                 "language": "python"}})
+        for i, cell in enumerate(nb.cells):  # stable ids: regenerating changes only what changed
+            cell.id = f"{name}-{i}"
         NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
                        resources={"metadata": {"path": str(OUT)}}).execute()
         nbformat.write(nb, OUT / f"{name}.ipynb")
