@@ -173,3 +173,17 @@ def test_run_year_is_the_report_year(tmp_path):
     res = CliRunner().invoke(main, ["run", "--paths", "4", "--year", "2035", "--no-charts", "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert sorted(pd.read_csv(out / "pyramid.csv").year.unique()) == [2020, 2035]
+
+
+def test_money_unit_option_sets_every_table(tmp_path):
+    out = tmp_path / "b"
+    res = CliRunner().invoke(main, ["--money-unit", "万元", "books", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    wide = pd.read_csv(out / "books_wide.csv")
+    assert set(wide.money_unit) == {"万元"}
+    assert wide.loc[wide.year == 2020, "carry_forward"].item() == pytest.approx(261_789)  # Hegang 2020, 万元
+    out = tmp_path / "r"
+    res = CliRunner().invoke(main, ["--money-unit", "yuan", "run", "--paths", "4", "--no-charts", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    q = pd.read_csv(out / "quantiles.csv")
+    assert "yuan" in set(q.unit) and "亿元" not in set(q.unit)
