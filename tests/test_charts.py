@@ -84,7 +84,7 @@ def test_identical_runs_give_identical_files(tmp_path):
                                         "china_liquidity_default", "--format", "svg", "--format", "pdf"])
         assert res.exit_code == 0, res.output
         outs.append(out)
-    names = sorted(p.name for p in outs[0].iterdir() if p.suffix in (".png", ".svg", ".pdf", ".csv"))
+    names = sorted(p.name for p in outs[0].iterdir() if p.suffix in (".png", ".svg", ".pdf", ".csv", ".parquet"))
     assert {"headline.png", "survival.svg", "fan_china_liquidity_default.pdf"} <= set(names)
     for name in names:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
