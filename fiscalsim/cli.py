@@ -1,4 +1,5 @@
-"""Command-line interface: ``fiscalsim population | validate``.
+"""Command-line interface: ``fiscalsim run | compare | sweep | sensitivity | books | population |
+chart | report | list | validate``.
 
 User errors (bad scenario, missing file, bad option) print one clear message to standard error
 and exit with status 2, without a traceback.
@@ -8,8 +9,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
-import platform
 import signal
 import sys
 import threading
@@ -17,11 +16,22 @@ import time
 from pathlib import Path
 
 import click
-import numpy as np
 
 from fiscalsim import __version__
+from fiscalsim.api import scenario_path
+from fiscalsim.cli_options import (
+    chunk_option,
+    jobs_option,
+    out_option,
+    rule_option,
+    set_option,
+    year_option,
+)
 from fiscalsim.finance.model import CalibrationError
+from fiscalsim.progress import stages
+from fiscalsim.report.charts import KINDS as CHART_KINDS
 from fiscalsim.report.files import OutputError, check_output_folder
+from fiscalsim.report.tables import MONEY_UNITS
 from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
 
 log = logging.getLogger("fiscalsim")
@@ -67,27 +77,36 @@ def _check_output_first(func):
     return wrapper
 
 
-def out_option(default: str):
-    """``--out DIR`` and ``--overwrite``, shared by every command that writes a results folder."""
-
-    def decorate(func):
-        func = click.option("--overwrite", is_flag=True,
-                            help="Replace an earlier fiscalsim results folder at --out (only one that holds "
-                                 "nothing but files fiscalsim wrote).")(func)
-        return click.option("--out", "out_dir", type=click.Path(file_okay=False), default=default,
-                            show_default=True,
-                            help="Results folder: new or empty; written atomically.")(func)
-
-    return decorate
-
-
 @click.group()
 @click.version_option(__version__, prog_name="fiscalsim")
-@click.option("-v", "--verbose", is_flag=True, help="Log progress details.")
-def main(verbose: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Log fiscalsim's progress details (not other libraries').")
+@click.option("--money-unit", type=click.Choice(list(MONEY_UNITS)), default=None,
+              help="Money unit of every table and chart  [default: 亿元 for Chinese scenarios, else yuan]")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool, money_unit: str | None) -> None:
     """fiscalsim — local-government fiscal stress simulator."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    _log_to_stderr(verbose)
+    ctx.obj = {"money_unit": money_unit}
     _interrupt_on_sigterm()
+
+
+def _log_to_stderr(verbose: bool) -> None:
+    """-v: fiscalsim's own logger at DEBUG on standard error; other libraries stay quiet."""
+    if not verbose:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    log.handlers = [handler]
+    log.setLevel(logging.DEBUG)
+    log.propagate = False
+
+
+def _money_unit(sc) -> str:
+    from fiscalsim.report.tables import default_money_unit
+
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.find_root().obj.get("money_unit") if ctx is not None and ctx.find_root().obj else None
+    return chosen or default_money_unit(sc)
 
 
 def _interrupt_on_sigterm() -> None:
@@ -101,14 +120,8 @@ def _interrupt_on_sigterm() -> None:
 
 
 def _scenario_path(scenario: str | None) -> Path:
-    return Path(scenario) if scenario else bundled_scenario()
-
-
-def set_option(func):
-    return click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
-                        help="Override one scenario value (YAML), e.g. "
-                             "--set debt.market_rate='{value: 4, unit: percent per year, source: \"what-if\"}'. "
-                             "Repeatable.")(func)
+    """A scenario file, or a bundled scenario by name (``fiscalsim list``)."""
+    return scenario_path(scenario)
 
 
 @main.command()
@@ -123,13 +136,12 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.argument("scenario", required=False)
 @click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Monte Carlo paths (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's, else fresh entropy).")
 @out_option("results/population")
-@click.option("--year", "target_year", type=int, help="Year compared with the base year in the pyramid.")
-@click.option("--chunk-paths", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Paths per chunk (bounds memory; results do not depend on it).")
+@year_option("whose pyramid is compared with the base year")
+@chunk_option
 @set_option
 @user_errors
 def population(scenario: str | None, n_paths: int | None, seed: int | None, out_dir: str, overwrite: bool,
@@ -139,8 +151,7 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
     Writes population_quantiles.csv (tidy quantiles by year, unit and indicator), a pyramid PNG
     and manifest.json to the results folder.
     """
-    from fiscalsim.report.files import atomic_directory, write_json
-    from fiscalsim.report.population import CITY, pyramid_chart, quantile_table
+    from fiscalsim.report.population import CITY, write_population_folder
     from fiscalsim.simulate.population import run_population
     from fiscalsim.simulate.seeding import root_entropy
 
@@ -152,37 +163,14 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
     base_year = int(sc.years[0])
     if not base_year <= year <= int(sc.years[-1]):
         raise ScenarioError(f"--year {year} is outside {base_year}-{sc.years[-1]}")
-    with click.progressbar(length=n, label="projecting", file=sys.stderr) as bar:
+    with stages() as bars:
         result = run_population(sc.demography, n, entropy, chunk_paths, full_years=(base_year, year),
-                                progress=bar.update)
+                                progress=bars.stage("projecting", n))
     elapsed = time.perf_counter() - started
-    table = quantile_table(result)
-    with atomic_directory(out_dir, overwrite) as tmp:
-        table.to_csv(tmp / "population_quantiles.csv", index=False, float_format="%.10g")
-        city = result.full.sum(axis=2)  # (n_paths, 2 years, 2, 101)
-        pyramid_chart(
-            city[0, 0], city[:, 1], base_year, year,
-            f"{sc.name}: population {base_year} and {year} ({n:,} paths)",
-            tmp / f"pyramid_{base_year}_{year}.png",
-            f"fiscalsim {__version__}; base: census {base_year} moved to 1 January; seed {entropy}",
-        )
-        write_json(tmp / "manifest.json", {
-            "command": "population",
-            "fiscalsim_version": __version__,
-            "files": ["population_quantiles.csv", f"pyramid_{base_year}_{year}.png", "manifest.json"],
-            "scenario": str(sc.path),
-            "scenario_sha256": sc.sha256,
-            "scenario_text": sc.text,
-            "seed_entropy": entropy,
-            "seed_given": seed is not None or sc.seed is not None,
-            "paths": n,
-            "chunk_paths": chunk_paths,
-            "years": [base_year, int(sc.years[-1])],
-            "seconds": round(elapsed, 3),
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-        })
-    total = table[(table.indicator == "total") & (table.unit == CITY)].set_index("year")
+    table = write_population_folder(out_dir, overwrite, sc, result, year, {
+        "seed_entropy": entropy, "seed_given": seed is not None or sc.seed is not None, "paths": n,
+        "chunk_paths": chunk_paths, "seconds": round(elapsed, 3)})
+    total = table[(table.indicator == "total") & (table.area == CITY)].set_index("year")
     click.echo(f"{sc.name}: {n:,} paths, seed {entropy}, {elapsed:.1f} s")
     for y in sorted({base_year, year, int(sc.years[-1])}):
         row = total.loc[y]
@@ -191,157 +179,118 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
 
 
 @main.command()
-@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.argument("scenario", required=False)
 @click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Monte Carlo paths (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's, else fresh entropy).")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
-@click.option("--chunk-paths", type=click.IntRange(min=1), default=1024, show_default=True,
-              help="Paths per chunk (bounds memory; results do not depend on it).")
+@jobs_option
+@chunk_option
 @out_option("results/run")
+@year_option("of the population pyramid")
 @click.option("--charts/--no-charts", default=True, show_default=True,
-              help="Write fan charts and survival curves (PNG; 'fiscalsim chart' draws other formats).")
+              help="Draw the headline, survival, fan and pyramid charts (PNG; 'fiscalsim chart' draws more, "
+                   "and SVG/PDF).")
+@click.option("--report", is_flag=True, help="Also write report.html: the self-contained page of the run.")
 @set_option
 @user_errors
 def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, chunk_paths: int,
-        out_dir: str, overwrite: bool, charts: bool, overrides: tuple[str, ...]) -> None:
-    """Monte Carlo run of SCENARIO (default: the bundled Hegang baseline).
+        out_dir: str, overwrite: bool, target_year: int | None, charts: bool, report: bool,
+        overrides: tuple[str, ...]) -> None:
+    """Monte Carlo run of SCENARIO: a file or a bundled name (default: the Hegang baseline).
 
     Prints, per rule, the probability of being triggered by key years, the median and 10-90 %
     first-passage years and the share of paths on which it fires first; writes summary,
-    first-passage years, per-year quantiles and manifest.json to the results folder.
+    headline, first-passage years, per-year quantiles, assumptions and manifest.json to the
+    results folder, with the charts (and report.html with --report).
     """
-    from fiscalsim.report.charts import draw_run_charts, rule_records
-    from fiscalsim.report.files import atomic_directory, write_json
-    from fiscalsim.report.run import (
-        first_passage_table,
-        format_summary,
-        pyramid_table,
-        quantile_table,
-        summary_table,
-        write_tables,
-    )
-    from fiscalsim.simulate.montecarlo import run_scenario
-    from fiscalsim.simulate.seeding import root_entropy
+    from fiscalsim.api import as_scenario
+    from fiscalsim.api import run as run_api
+    from fiscalsim.report.charts import RUN_KINDS
+    from fiscalsim.report.run import format_summary, summary_table
 
     t0 = time.perf_counter()
-    sc = load_scenario(_scenario_path(scenario), overrides)
-    t_load = time.perf_counter() - t0
+    extra = [f"simulation.report_year={target_year}"] if target_year is not None else []
+    sc = as_scenario(_scenario_path(scenario), [*overrides, *extra])
     n = n_paths or sc.default_paths
-    entropy = root_entropy(seed if seed is not None else sc.seed)
-    with click.progressbar(length=n, label="simulating", file=sys.stderr) as bar:
-        result = run_scenario(sc, n, entropy, jobs=jobs, chunk_paths=chunk_paths, progress=bar.update)
-    t_sim = time.perf_counter() - t0 - t_load
-    summary = summary_table(result)
-    horizon = int(sc.years[-1])
-    with atomic_directory(out_dir, overwrite) as tmp:
-        files = write_tables(tmp, {"summary": summary, "first_passage": first_passage_table(result),
-                                   "quantiles": quantile_table(result), "pyramid": pyramid_table(result)})
-        write_json(tmp / "manifest.json", {
-            "command": "run", "fiscalsim_version": __version__, "scenario": str(sc.path),
-            "scenario_name": sc.name, "scenario_sha256": sc.sha256, "scenario_text": sc.text,
-            "overrides": list(overrides), "uncertain_parameters": [u.key for u in sc.uncertain],
-            "seed_entropy": entropy, "seed_given": seed is not None or sc.seed is not None, "paths": n,
-            "jobs": jobs, "chunk_paths": chunk_paths, "years": [int(sc.years[0]), horizon],
-            "rules": rule_records(sc.rules),
-            "files": files + ["manifest.json"],
-            "timings_seconds": {"load": round(t_load, 3), "simulate": round(t_sim, 3),
-                                "total": round(time.perf_counter() - t0, 3)},
-            "python": platform.python_version(), "numpy": np.__version__,
-        })
-        if charts:
-            draw_run_charts(tmp, fmt=("png",))
-    click.echo(f"{sc.name}: {n:,} paths, seed {entropy}, {sc.years[0]}-{horizon}, {time.perf_counter() - t0:.1f} s")
-    click.echo(format_summary(summary, horizon))
+    kinds = RUN_KINDS if charts else ()
+    with stages() as bars:
+        res = run_api(sc, n, seed, jobs=jobs, chunk_paths=chunk_paths, money_unit=_money_unit(sc),
+                      progress=bars.stage("simulating", n))
+        res.overrides = tuple(overrides) + tuple(extra)
+        res.save(out_dir, overwrite, charts=kinds, report=report, progress=bars.stage("charts", len(kinds) + report))
+    click.echo(f"{sc.name}: {n:,} paths, seed {res.seed}, {sc.years[0]}-{res.horizon}, "
+               f"{time.perf_counter() - t0:.1f} s")
+    click.echo(res.headline_text)
+    click.echo(format_summary(summary_table(res.raw), res.horizon))
     click.echo(f"results: {out_dir}")
 
 
 @main.command()
-@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("scenarios", nargs=-1, required=True)
 @click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Monte Carlo paths (default: the first scenario's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed shared by all options (common random numbers).")
-@click.option("--rule", default="china_government_default", show_default=True, help="Rule compared.")
-@click.option("--year", "waterfall_year", type=int, default=2035, show_default=True,
-              help="Year whose balance the waterfalls decompose.")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@rule_option
+@year_option("whose structural balance the waterfalls decompose")
+@jobs_option
+@chunk_option
 @out_option("results/compare")
+@click.option("--report", is_flag=True, help="Also write report.html: the self-contained page of the comparison.")
 @set_option
 @user_errors
-def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str, waterfall_year: int,
-            jobs: int, out_dir: str, overwrite: bool, overrides: tuple[str, ...]) -> None:
-    """Compare options (scenario files) with common random numbers; the first is the reference.
+def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str, target_year: int | None,
+            jobs: int, chunk_paths: int, out_dir: str, overwrite: bool, report: bool,
+            overrides: tuple[str, ...]) -> None:
+    """Compare options (scenario files or bundled names) with common random numbers; the first
+    is the reference.
 
     Reports per option P(rule fired by key years), the median year, the paired difference in that
     year against the first option (median and 10-90 % over paths), the cumulative change in the
     structural balance (own revenue + transfers − 三保 and debt service due), and staff and
-    per-capita services at key years; writes
-    comparison.csv and survival curves (PNG, SVG).
+    per-capita services at key years; writes comparison.csv, survival curves and waterfalls
+    (PNG, SVG) and the options' assumptions.
     """
-    from fiscalsim.report.charts import survival_chart
-    from fiscalsim.report.compare import (
-        comparison_table,
-        format_comparison,
-        waterfall_chart,
-        waterfall_table,
-    )
-    from fiscalsim.report.files import atomic_directory, write_json
-    from fiscalsim.report.run import key_years, write_tables
-    from fiscalsim.simulate.montecarlo import run_scenario
-    from fiscalsim.simulate.seeding import root_entropy
+    from fiscalsim.api import run as run_api
+    from fiscalsim.api import seed_entropy
+    from fiscalsim.report.compare import compare_folder, comparison_table, format_comparison
+    from fiscalsim.report.run import key_years
 
     t0 = time.perf_counter()
-    loaded = [load_scenario(p, overrides) for p in scenarios]
+    loaded = [load_scenario(_scenario_path(p), overrides) for p in scenarios]
     first = loaded[0]
     if any(list(sc.years) != list(first.years) for sc in loaded):
         raise ScenarioError("options must cover the same years to be compared")
-    if waterfall_year not in list(first.years):
-        raise ScenarioError(f"--year {waterfall_year} is outside {first.years[0]}-{first.years[-1]}")
+    year = target_year if target_year is not None else first.report_year
+    if year not in list(first.years):
+        raise ScenarioError(f"--year {year} is outside {first.years[0]}-{first.years[-1]}")
     ids = [r.id for r in first.rules]
     if rule not in ids or any(rule not in [r.id for r in sc.rules] for sc in loaded):
         raise ScenarioError(f"--rule {rule!r} is not a rule of every option; the first's are {ids}")
     n = n_paths or first.default_paths
-    entropy = root_entropy(seed if seed is not None else first.seed)
-    options = []
-    with click.progressbar(length=n * len(loaded), label="simulating", file=sys.stderr) as bar:
-        for sc in loaded:
-            options.append((sc.name, run_scenario(sc, n, entropy, jobs=jobs, progress=bar.update)))
-    years = key_years(int(first.years[0]), int(first.years[-1]))
-    table = comparison_table(options, rule, years)
-    with atomic_directory(out_dir, overwrite) as tmp:
-        waterfalls = {}
-        for i, (name, res) in enumerate(options[1:], start=1):
-            wf = waterfall_table(options[0][1], res, waterfall_year)
-            waterfalls[f"waterfall_{i}"] = wf.assign(option=name, reference=options[0][0], year=waterfall_year)
-            waterfall_chart(wf, f"{name} vs {options[0][0]}: balance in {waterfall_year}",
-                            [tmp / f"waterfall_{i}.png", tmp / f"waterfall_{i}.svg"],
-                            f"fiscalsim {__version__}; {n:,} paths, seed {entropy}; paired differences")
-        files = write_tables(tmp, {"comparison": table, **waterfalls})
-        files += [f"waterfall_{i}.{ext}" for i in range(1, len(options)) for ext in ("png", "svg")]
-        curves = {name: res.first_passage[:, res.rule_ids.index(rule)] for name, res in options}
-        survival_chart(curves, first.years, f"P(no {rule} by year), {n:,} paths, common random numbers",
-                       [tmp / "survival.png", tmp / "survival.svg"],
-                       f"fiscalsim {__version__}; seed {entropy}  |  rule: {rule}")
-        write_json(tmp / "manifest.json", {
-            "command": "compare", "fiscalsim_version": __version__, "seed_entropy": entropy, "paths": n,
-            "rule": rule, "options": [{"name": sc.name, "scenario": str(sc.path), "sha256": sc.sha256,
-                                       "text": sc.text} for sc in loaded],
-            "overrides": list(overrides), "files": files + ["survival.png", "survival.svg", "manifest.json"],
-            "seconds": round(time.perf_counter() - t0, 3),
-        })
-    click.echo(f"{len(loaded)} options, {n:,} paths each, seed {entropy} (common random numbers), rule {rule}")
+    unit = _money_unit(first)
+    entropy = seed_entropy(first, seed)
+    with stages() as bars:
+        advance = bars.stage("simulating", n * len(loaded))
+        options = [run_api(sc, n, entropy, jobs=jobs, chunk_paths=chunk_paths, money_unit=unit, progress=advance)
+                   for sc in loaded]
+        years = key_years(int(first.years[0]), int(first.years[-1]))
+        table = comparison_table([(r.scenario.name, r.raw) for r in options], rule, years, unit)
+        compare_folder(out_dir, overwrite, options, table, rule, year, report,
+                       bars.stage("charts", len(options) + 1 + report))
+    click.echo(f"{len(loaded)} options, {n:,} paths each, seed {options[0].seed} (common random numbers), rule {rule}, "
+               f"{time.perf_counter() - t0:.1f} s")
     click.echo(format_comparison(table, years))
     click.echo(f"results: {out_dir}")
 
 
 @main.command()
-@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.argument("scenario", required=False)
 @out_option("results/books")
 @set_option
 @user_errors
 def books(scenario: str | None, out_dir: str, overwrite: bool, overrides: tuple[str, ...]) -> None:
     """Deterministic projection of SCENARIO's four books (no shocks), year by year.
 
-    Writes books.csv (tidy: year, book, side, line, value in 万元), books_wide.csv (a row per
-    year) and the stacked general-budget chart (PNG and SVG).
+    Writes books.csv (tidy: year, book, side, line, value, unit; money in the run's money unit),
+    books_wide.csv (a row per year) and the stacked sources and uses of each book (PNG and SVG).
     """
     from fiscalsim.report.books import books_table, budget_stack_chart, wide_table
     from fiscalsim.report.files import atomic_directory, write_json
@@ -351,16 +300,18 @@ def books(scenario: str | None, out_dir: str, overwrite: bool, overrides: tuple[
     sc = load_scenario(_scenario_path(scenario), overrides)
     result = run_model(sc, 1, 0, deterministic=True)
     f = result.finance
+    unit = _money_unit(sc)
     with atomic_directory(out_dir, overwrite) as tmp:
-        books_table(f).to_csv(tmp / "books.csv", index=False, float_format="%.10g")
-        wide_table(f).to_csv(tmp / "books_wide.csv", index=False, float_format="%.10g")
+        books_table(f, money_unit=unit).to_csv(tmp / "books.csv", index=False, float_format="%.10g")
+        wide_table(f, money_unit=unit).to_csv(tmp / "books_wide.csv", index=False, float_format="%.10g")
         budget_stack_chart(f, f"{sc.name}: the books, deterministic projection",
                            [tmp / "budget_stack.png", tmp / "budget_stack.svg"],
-                           f"fiscalsim {__version__}; base year calibrated to Hegang's 2020 accounts; no shocks")
+                           f"fiscalsim {__version__}; base year calibrated to the scenario's accounts; no shocks",
+                           money_unit=unit)
         write_json(tmp / "manifest.json", {
             "command": "books", "fiscalsim_version": __version__, "scenario": str(sc.path),
             "files": ["books.csv", "books_wide.csv", "budget_stack.png", "budget_stack.svg", "manifest.json"],
-            "scenario_sha256": sc.sha256, "scenario_text": sc.text, "deterministic": True,
+            "scenario_sha256": sc.sha256, "scenario_text": sc.text, "deterministic": True, "money_unit": unit,
             "seconds": round(time.perf_counter() - started, 3),
         })
     years = f.years
@@ -372,31 +323,34 @@ def books(scenario: str | None, out_dir: str, overwrite: bool, overrides: tuple[
     click.echo(f"results: {out_dir}")
 
 
-if __name__ == "__main__":
-    main()
-
-
 @main.command()
 @click.argument("results", type=click.Path(exists=True, file_okay=False))
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(["fan", "survival", "pyramid"]),
-              help="Chart kinds (default: all). Budget stacks come from 'books', option survival curves and "
-                   "waterfalls from 'compare', heat maps from 'sweep', importance bars from 'sensitivity'.")
-@click.option("--rule", "rules", multiple=True, help="Rules to draw (default: all of the run's).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(list(CHART_KINDS)),
+              help="Chart kinds (default: all): headline (first restructuring- or default-class event), survival "
+                   "(by severity class), fans (every indicator in one figure), fan (one chart per indicator), "
+                   "pyramid. Budget stacks come from 'books', option survival curves and waterfalls from "
+                   "'compare', heat maps from 'sweep', importance bars from 'sensitivity'.")
+@click.option("--rule", "rules", multiple=True, help="Rules whose fan charts to draw (default: all of the run's).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["png", "svg", "pdf"]),
               help="File formats (default: png and svg).")
 @user_errors
 def chart(results: str, kinds: tuple[str, ...], rules: tuple[str, ...], formats: tuple[str, ...]) -> None:
-    """Draw charts from a 'run' results folder RESULTS: fan charts of each rule's indicator with its
-    threshold and reference, survival curves of the rules, and the population pyramid."""
-    from fiscalsim.report.charts import KINDS, draw_run_charts
+    """Draw charts from a 'run' results folder RESULTS, in the run's money unit and the rules'
+    units (percent for ratios)."""
+    from fiscalsim.report.charts import draw_run_charts, planned_charts
     from fiscalsim.report.files import read_manifest
 
     folder = Path(results)
     manifest = read_manifest(folder)
-    if manifest is None or manifest.get("command") != "run":
-        raise ScenarioError(f"{folder} is not a results folder of 'fiscalsim run' (no run manifest.json)")
+    if manifest is None or manifest.get("command") != "run" or "key_years" not in manifest:
+        raise ScenarioError(f"{folder} is not a results folder of 'fiscalsim run' (of this version: no run "
+                            "manifest.json with key_years)")
+    chosen = kinds or CHART_KINDS
     try:
-        written = draw_run_charts(folder, kinds or KINDS, list(rules) or None, formats or ("png", "svg"))
+        with stages() as bars:
+            total = len(planned_charts(manifest, chosen, list(rules) or None))
+            written = draw_run_charts(folder, chosen, list(rules) or None, formats or ("png", "svg"),
+                                      bars.stage("charts", total))
     except KeyError as exc:
         raise ScenarioError(str(exc.args[0])) from None
     for name in written:
@@ -404,15 +358,40 @@ def chart(results: str, kinds: tuple[str, ...], rules: tuple[str, ...], formats:
 
 
 @main.command()
-@click.argument("base", type=click.Path(dir_okay=False))
+@click.argument("results", type=click.Path(exists=True, file_okay=False))
+@click.option("--html", "as_html", is_flag=True, help="Write report.html into RESULTS (the only format so far, "
+                                                        "so also the default).")
+@user_errors
+def report(results: str, as_html: bool) -> None:
+    """Write the self-contained HTML report (headline, charts, tables, assumptions with sources)
+    of a 'run' or 'compare' results folder RESULTS."""
+    from fiscalsim.report.files import read_manifest
+    from fiscalsim.report.html import write_report
+
+    folder = Path(results)
+    manifest = read_manifest(folder)
+    if manifest is None or manifest.get("command") not in ("run", "compare") or "money_unit" not in manifest:
+        raise ScenarioError(f"{folder} is not a results folder of 'fiscalsim run' or 'compare' (of this version)")
+    click.echo(f"wrote {write_report(folder)}")
+
+
+@main.command(name="list")
+def list_() -> None:
+    """List the bundled scenarios (with their one-line descriptions) and the rule packs with their
+    rules; a bundled scenario can be named instead of a file, e.g. 'fiscalsim run transfer_cut'."""
+    from fiscalsim.api import catalog_text
+
+    click.echo(catalog_text())
+
+@main.command()
+@click.argument("base")
 @click.option("--grid", "grids", multiple=True, required=True, metavar="KEY.PATH=V1,V2,…",
               help="A swept value (YAML); repeat for a multi-dimensional grid, e.g. "
                    "--grid policies.transfer_cut.share.value=0,10,20")
 @click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Paths per point (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed shared by all points.")
-@click.option("--rule", default="china_sanbao_unfunded", show_default=True, help="Rule drawn in the heat maps.")
-@click.option("--jobs", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1), show_default=True,
-              help="Local worker processes (one grid point each).")
+@rule_option
+@jobs_option
 @click.option("--scheduler", help="Address of a Dask scheduler (e.g. tcp://127.0.0.1:8786) to run the points on.")
 @out_option("results/sweep")
 @set_option
@@ -422,15 +401,18 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
     """Run BASE over a grid of values and draw heat maps of the median trigger year and of
     P(trigger by a key year). Points run in local processes, or on a Dask cluster (--scheduler);
     the results are identical whichever engine runs them."""
+    from fiscalsim.report.charts import heat_map
     from fiscalsim.report.files import atomic_directory, write_json
     from fiscalsim.report.run import key_years, write_tables
+    from fiscalsim.report.tables import with_missing_years, years_as_text
     from fiscalsim.simulate.seeding import root_entropy
-    from fiscalsim.simulate.sweep import grid_points, heat_map, parse_grid, run_sweep
+    from fiscalsim.simulate.sweep import grid_points, parse_grid, run_sweep
 
     t0 = time.perf_counter()
     grid = parse_grid(list(grids))
     if len(grid) > 2:
         raise ScenarioError("heat maps take one or two grid keys")
+    base = str(_scenario_path(base))
     sc = load_scenario(Path(base), overrides)
     if rule not in [r.id for r in sc.rules]:
         raise ScenarioError(f"--rule {rule!r} is not a rule of the scenario")
@@ -438,16 +420,17 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
     entropy = root_entropy(seed if seed is not None else sc.seed)
     years = key_years(int(sc.years[0]), int(sc.years[-1]))
     points = grid_points(grid)
-    with click.progressbar(length=len(points), label="grid points", file=sys.stderr) as bar:
-        table = run_sweep(str(base), grid, list(overrides), n, entropy, years, jobs, scheduler, bar.update)
+    with stages() as bars:
+        table = run_sweep(str(base), grid, list(overrides), n, entropy, years, jobs, scheduler,
+                          bars.stage("grid points", len(points)))
     by_year = next((y for y in years if y >= 2035), years[-1])
     with atomic_directory(out_dir, overwrite) as tmp:
-        files = write_tables(tmp, {"sweep": table})
+        files = write_tables(tmp, {"sweep": with_missing_years(table, ("median_year",))})
         src = f"fiscalsim {__version__}; {sc.name}; {n:,} paths per point; seed {entropy}"
         heat_map(table, grid, rule, "median_year", [tmp / "heatmap_median_year.png"],
-                 f"median first year of {rule}", src)
+                 f"median first year of {rule}", src, years[-1])
         heat_map(table, grid, rule, f"p_by_{by_year}", [tmp / f"heatmap_p_by_{by_year}.png"],
-                 f"P({rule} by {by_year})", src)
+                 f"P({rule} by {by_year})", src, years[-1])
         write_json(tmp / "manifest.json", {
             "command": "sweep", "fiscalsim_version": __version__, "base": str(base), "grid": grid,
             "overrides": list(overrides), "paths": n, "seed_entropy": entropy, "rule": rule,
@@ -455,13 +438,13 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
             "files": files + ["heatmap_median_year.png", f"heatmap_p_by_{by_year}.png", "manifest.json"],
             "seconds": round(time.perf_counter() - t0, 3),
         })
-    sub = table[table.rule == rule]
+    sub = years_as_text(table[table.rule == rule], ("median_year",), years[-1])
     click.echo(sub.drop(columns="rule").to_string(index=False))
     click.echo(f"results: {out_dir}")
 
 
 @main.command()
-@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.argument("scenario", required=False)
 @click.option("--method", type=click.Choice(["sobol", "morris", "oat"]), default="sobol", show_default=True,
               help="Sobol first- and total-order indices, Morris elementary effects, or one-at-a-time swings.")
 @click.option("--rule", default="headline", show_default=True,
@@ -482,6 +465,7 @@ def sensitivity(scenario: str | None, method: str, rule: str, n_samples: int, se
     (parameters with distributions, parameters with time processes and the model's own processes)
     on a rule's first-passage year (SALib)."""
     from fiscalsim.report.files import atomic_directory, write_json
+    from fiscalsim.report.headline import year_text
     from fiscalsim.report.run import write_tables
     from fiscalsim.report.sensitivity import sensitivity_chart
     from fiscalsim.simulate.sensitivity import sensitivity as run_sensitivity
@@ -504,6 +488,6 @@ def sensitivity(scenario: str | None, method: str, rule: str, n_samples: int, se
             "files": files + ["sensitivity.png", "sensitivity.svg", "manifest.json"],
             "seconds": round(time.perf_counter() - started, 3),
         })
-    click.echo(f"{sc.name}: {rule} in the central run: {result.central_year}; {method}, {result.runs:,} runs")
+    click.echo(f"{sc.name}: {rule} in the central run: {year_text(result.central_year, int(sc.years[-1]))}; {method}, {result.runs:,} runs")
     click.echo(result.table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     click.echo(f"results: {out_dir}")

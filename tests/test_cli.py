@@ -16,9 +16,11 @@ def test_population_writes_tidy_quantiles_pyramid_and_manifest(tmp_path):
     assert result.exit_code == 0, result.output
     assert "population 2035: median" in result.output
     table = pd.read_csv(out / "population_quantiles.csv")
-    assert {"year", "unit", "indicator", "mean", "q10", "q50", "q90"} <= set(table.columns)
-    city = table[(table.unit == "city") & (table.indicator == "total")].set_index("year")
-    units = table[(table.unit != "city") & (table.indicator == "total") & (table.year == 2020)]
+    assert {"year", "area", "indicator", "unit", "mean", "q10", "q50", "q90"} <= set(table.columns)
+    assert set(table[table.indicator == "total"].unit) == {"persons"}
+    assert set(table[table.indicator == "tfr"].unit) == {"children per woman"}
+    city = table[(table.area == "city") & (table.indicator == "total")].set_index("year")
+    units = table[(table.area != "city") & (table.indicator == "total") & (table.year == 2020)]
     assert city.loc[2020, "q50"] == pytest.approx(units["q50"].sum(), rel=1e-9)  # base year: no spread
     assert city.loc[2060, "q90"] < city.loc[2020, "q50"]
     manifest = json.loads((out / "manifest.json").read_text())
@@ -62,11 +64,13 @@ def test_books_writes_four_books_and_stacked_chart(tmp_path):
     tidy = pd.read_csv(out / "books.csv")
     assert set(tidy.book) == {"general", "fund", "social_insurance", "memo"}
     assert tidy.year.min() == 2020 and tidy.year.max() == 2060
-    # Each book balances every year in the file (values in 万元).
-    books = tidy[tidy.book != "memo"].groupby(["book", "year", "side"]).value_wan.sum().unstack("side")
-    assert (books["source"] - books["use"]).abs().max() < 1e-3
+    # Each book balances every year in the file (money in one unit, 亿元 for a Chinese scenario).
+    assert set(tidy[tidy.book != "memo"].unit) == {"亿元"}
+    books = tidy[tidy.book != "memo"].groupby(["book", "year", "side"]).value.sum().unstack("side")
+    assert (books["source"] - books["use"]).abs().max() < 1e-7
     wide = pd.read_csv(out / "books_wide.csv")
-    assert wide.loc[wide.year == 2020, "carry_forward"].item() == pytest.approx(261_789)
+    assert set(wide.money_unit) == {"亿元"}
+    assert wide.loc[wide.year == 2020, "carry_forward"].item() == pytest.approx(26.1789)
     for ext in ("png", "svg"):
         assert (out / f"budget_stack.{ext}").stat().st_size > 10_000
     svg = (out / "budget_stack.svg").read_text()
@@ -128,16 +132,18 @@ def test_compare_reports_paired_differences(tmp_path):
 
     diff = years("transfer_cut.yaml") - years("baseline.yaml")
     assert table.loc["hegang-transfer-cut-20", "paired_diff_median_years"] == np.median(diff)
-    assert table.loc["hegang-transfer-cut-20", "cumulative_fiscal_effect_median_yi"] < 0
-    assert table.loc["hegang-hiring-freeze", "cumulative_fiscal_effect_median_yi"] > 0
+    assert table.loc["hegang-transfer-cut-20", "cumulative_fiscal_effect_median"] < 0
+    assert table.loc["hegang-hiring-freeze", "cumulative_fiscal_effect_median"] > 0
+    assert set(table.money_unit) == {"亿元"}
     assert table.loc["hegang-hiring-freeze", "staff_2060"] < table.loc["hegang-baseline", "staff_2060"]
     svg = (out / "survival.svg").read_text()
     assert "hegang-hiring-freeze" in svg and "china_sanbao_unfunded" in svg
-    wf = pd.read_csv(out / "waterfall_1.csv")  # hiring freeze vs baseline, 2035
-    parts, total = wf.effect_yi[:-1], wf.effect_yi.iloc[-1]
+    wf = pd.read_csv(out / "waterfall_1.csv")  # hiring freeze vs baseline, in the report year
+    assert set(wf.unit) == {"亿元"} and set(wf.year) == {2040}
+    parts, total = wf.effect[:-1], wf.effect.iloc[-1]
     assert total == pytest.approx(parts.sum())
-    assert wf.set_index("component").loc["personnel", "effect_yi"] > 0
-    assert wf.set_index("component").loc["transfers", "effect_yi"] == 0
+    assert wf.set_index("component").loc["personnel", "effect"] > 0
+    assert wf.set_index("component").loc["transfers", "effect"] == 0
     assert (out / "waterfall_2.svg").exists()
 
 
@@ -151,15 +157,14 @@ def test_chart_command_draws_from_a_results_folder(tmp_path):
     out = tmp_path / "run"
     res = CliRunner().invoke(main, ["run", "--paths", "20", "--seed", "1", "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert (out / "fan_china_government_default.png").stat().st_size > 10_000
-    assert (out / "survival.png").exists()
-    assert (out / "pyramid.png").stat().st_size > 10_000
+    for name in ("headline", "survival", "fans", "pyramid"):
+        assert (out / f"{name}.png").stat().st_size > 10_000
     res = CliRunner().invoke(main, ["chart", str(out), "--kind", "fan", "--rule", "china_debt_ratio_warning",
                                     "--format", "svg"])
     assert res.exit_code == 0, res.output
     svg = (out / "fan_china_debt_ratio_warning.svg").read_text()
     assert "Government debt above 100 % of comprehensive fiscal capacity" in svg  # title
-    assert "threshold &gt; 1 (warning)" in svg and "year" in svg  # threshold label and axis
+    assert "warning (national warning line): &gt; 100%" in svg and "year" in svg  # threshold in percent, and axis
     bad = CliRunner().invoke(main, ["chart", str(out), "--rule", "nope"])
     assert bad.exit_code == 2 and "unknown rules" in bad.output
     bad = CliRunner().invoke(main, ["chart", str(tmp_path)])

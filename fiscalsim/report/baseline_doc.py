@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fiscalsim.report.headline import year_text
 from fiscalsim.report.run import headline_summary, summary_table
 from fiscalsim.scenario import bundled_scenario, load_scenario
 from fiscalsim.simulate.montecarlo import RunResult, run_scenario
@@ -194,10 +195,10 @@ def options_markdown() -> str:
                   "| option | P by 2025 | by 2030 | by 2035 | median year | Δ years | Δ balance 亿 | staff 2060 |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for r in table.itertuples():
-            median = "not by 2060" if r.median_year == NEVER else str(r.median_year)
+            median = year_text(r.median_year, 2060)
             lines.append(f"| {r.option} | {r.p_by_2025:.0%} | {r.p_by_2030:.0%} | {r.p_by_2035:.0%} | {median} | "
                          f"{r.paired_diff_median_years:+.0f} ({r.paired_diff_q10:+.0f} to {r.paired_diff_q90:+.0f}) | "
-                         f"{r.cumulative_fiscal_effect_median_yi:+,.0f} | {r.staff_2060:,.0f} |")
+                         f"{r.cumulative_fiscal_effect_median:+,.0f} | {r.staff_2060:,.0f} |")
         best = table.iloc[1:].sort_values("paired_diff_median_years", ascending=False).iloc[0]
         lines += ["", f"Largest median delay against the baseline: {best.option} "
                       f"({best.paired_diff_median_years:+.0f} years).", ""]

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+from fiscalsim.finance.ledger import BOOKS, MEMO, FinanceResult
+from fiscalsim.report.style import chart_style, footer, new_figure, save
+from fiscalsim.report.tables import MONEY_UNITS
 
-from fiscalsim.finance.ledger import BOOKS, MEMO, FinanceResult  # noqa: E402
+#: Lines that are not money, with their units.
+NON_MONEY_LINES = {"staff": "persons", "staff_retirements": "persons", "staff_hires": "persons",
+                   "pension_contributors": "persons", "pension_retirees": "persons", "population": "persons",
+                   "employment": "persons", "job_gap": "persons", "wage_index": "index", "price_index": "index",
+                   "staff_wage_index": "index", "restructured": "flag"}
 
-WAN = 1e4
+
+def line_unit(name: str, money_unit: str) -> tuple[float, str]:
+    """Divisor from model units and the unit of a line of the books."""
+    if name in NON_MONEY_LINES:
+        return 1.0, NON_MONEY_LINES[name]
+    return MONEY_UNITS[money_unit], money_unit
 
 
-def books_table(f: FinanceResult, path: int = 0) -> pd.DataFrame:
-    """Tidy lines of one path: year, book, side (source/use/memo), line, value_wan (万元)."""
+def books_table(f: FinanceResult, path: int = 0, money_unit: str = "亿元") -> pd.DataFrame:
+    """Tidy lines of one path: year, book, side (source/use/memo), line, value, unit (money in
+    ``money_unit``; counts in persons, indices as they are)."""
     rows = []
     for book, (sources, uses) in BOOKS.items():
         for side, names in (("source", sources), ("use", uses)):
@@ -24,14 +34,12 @@ def books_table(f: FinanceResult, path: int = 0) -> pd.DataFrame:
                 rows.append((book, side, name, f[name][path]))
     for name in MEMO:
         rows.append(("memo", "memo", name, f[name][path]))
-    frames = [pd.DataFrame({"year": f.years, "book": b, "side": s, "line": n,
-                            "value_wan": v / WAN if not _is_count(n) else v}) for b, s, n, v in rows]
+    frames = []
+    for b, s, n, v in rows:
+        divisor, unit = line_unit(n, money_unit)
+        frames.append(pd.DataFrame({"year": f.years, "book": b, "side": s, "line": n, "value": v / divisor,
+                                    "unit": unit}))
     return pd.concat(frames, ignore_index=True)
-
-
-def _is_count(name: str) -> bool:
-    return name in {"staff", "staff_retirements", "staff_hires", "pension_contributors", "pension_retirees",
-                    "population", "employment", "job_gap", "wage_index", "price_index"}
 
 
 GENERAL_REVENUE_GROUPS = {
@@ -77,36 +85,37 @@ BOOK_GROUPS = (
 )
 
 
-def budget_stack_chart(f: FinanceResult, title: str, paths: list[Path], source: str, path: int = 0) -> None:
-    """Sources and uses of each book stacked by group (100 million yuan, nominal); arrears
+def budget_stack_chart(f: FinanceResult, title: str, paths: list[Path], source: str, path: int = 0,
+                       money_unit: str = "亿元") -> None:
+    """Sources and uses of each book stacked by group (``money_unit``, nominal); arrears
     outstanding drawn on the general budget's uses."""
     years = f.years
-    fig, axes = plt.subplots(3, 2, figsize=(13, 13), sharex=True)
-    for row, (book, sources, uses) in enumerate(BOOK_GROUPS):
-        for col, (groups, side) in enumerate(((sources, "sources"), (uses, "uses"))):
-            ax = axes[row, col]
-            data = [sum(f[n][path] for n in names) / 1e8 for names in groups.values()]
-            ax.stackplot(years, data, labels=list(groups), alpha=0.85)
-            ax.set_title(f"{book}: {side}", fontsize=10)
-            ax.grid(alpha=0.3)
-            if row == 0 and col == 1:
-                arrears = (f["arrears_debt"][path] + f["arrears_sanbao"][path] + f["arrears_fund"][path]) / 1e8
-                ax.plot(years, arrears, color="black", linewidth=1.5, linestyle="--", label="arrears outstanding")
-            ax.legend(loc="upper left", fontsize=7)
-        axes[row, 0].set_ylabel("100 million yuan (yi yuan), nominal")
-    for ax in axes[-1]:
-        ax.set_xlabel("year")
-    fig.suptitle(title)
-    fig.text(0.01, 0.005, source, fontsize=7, color="0.3")
-    fig.tight_layout(rect=(0, 0.015, 1, 0.97))
-    for p in paths:
-        fig.savefig(p, dpi=100)
-    plt.close(fig)
+    divisor = MONEY_UNITS[money_unit]
+    with chart_style():
+        fig = new_figure(13, 13)
+        axes = fig.subplots(3, 2, sharex=True)
+        for row, (book, sources, uses) in enumerate(BOOK_GROUPS):
+            for col, (groups, side) in enumerate(((sources, "sources"), (uses, "uses"))):
+                ax = axes[row, col]
+                data = [sum(f[n][path] for n in names) / divisor for names in groups.values()]
+                ax.stackplot(years, data, labels=list(groups), alpha=0.85)
+                ax.set_title(f"{book}: {side}")
+                if row == 0 and col == 1:
+                    arrears = (f["arrears_debt"][path] + f["arrears_sanbao"][path] + f["arrears_fund"][path]) / divisor
+                    ax.plot(years, arrears, color="black", linewidth=1.5, linestyle="--", label="arrears outstanding")
+                ax.legend(loc="upper left", fontsize=7)
+            axes[row, 0].set_ylabel(f"{money_unit}, nominal")
+        for ax in axes[-1]:
+            ax.set_xlabel("year")
+        fig.suptitle(title)
+        footer(fig, source)
+        save(fig, paths)
 
 
-def wide_table(f: FinanceResult, path: int = 0) -> pd.DataFrame:
-    """One row per year, one column per line (万元; counts and indices as they are)."""
-    data = {"year": f.years}
+def wide_table(f: FinanceResult, path: int = 0, money_unit: str = "亿元") -> pd.DataFrame:
+    """One row per year, one column per line (money in ``money_unit``, stated in the
+    ``money_unit`` column; counts and indices as they are)."""
+    data = {"year": f.years, "money_unit": money_unit}
     for name in f.lines:
-        data[name] = f[name][path] / (1 if _is_count(name) else WAN)
+        data[name] = f[name][path] / line_unit(name, money_unit)[0]
     return pd.DataFrame(data)

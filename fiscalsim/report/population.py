@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from fiscalsim.demography.projector import FLOW_BANDS, STOCK_BANDS, PopulationResult  # noqa: E402
+from fiscalsim.demography.projector import FLOW_BANDS, STOCK_BANDS, PopulationResult
 
 QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 CITY = "city"
+#: Units of the population indicators that are not counts of persons.
+INDICATOR_UNITS = {"tfr": "children per woman", "e0_male": "years", "e0_female": "years",
+                   "migration_rate": "per year", "mortality_k": "index"}
 
 
 def quantile_table(result: PopulationResult) -> pd.DataFrame:
     """Tidy quantiles by year, unit (and the city) and indicator, persons (TFR, e0 and rates too).
 
-    Columns: year, unit, indicator, mean, q05 … q95.
+    Columns: year, area (the administrative unit, or ``city``), indicator, unit (persons, or the
+    indicator's unit), mean, q05 … q95.
     """
     frames = []
     series: dict[str, np.ndarray] = {}
@@ -49,8 +49,9 @@ def _summarise(arr: np.ndarray, years: np.ndarray, units: list[str], name: str) 
     n_years, n_units = arr.shape[1:]
     data = {
         "year": np.repeat(years, n_units),
-        "unit": np.tile(units, n_years),
+        "area": np.tile(units, n_years),
         "indicator": name,
+        "unit": INDICATOR_UNITS.get(name, "persons"),
         "mean": arr.mean(axis=0).ravel(),
     }
     for k, level in enumerate(QUANTILES):
@@ -61,13 +62,16 @@ def _summarise(arr: np.ndarray, years: np.ndarray, units: list[str], name: str) 
 def pyramid_chart(base: np.ndarray, target: np.ndarray, base_year: int, target_year: int,
                   title: str, path: Path, source: str) -> None:
     """Population pyramid from arrays: base : (2, n_ages) persons; target : (n_paths, 2, n_ages)."""
-    _draw_pyramid(base, np.quantile(target, [0.1, 0.5, 0.9], axis=0), base_year, target_year, title, [path],
-                  source)
+    from fiscalsim.report.style import chart_style, save
+
+    fig = _draw_pyramid(base, np.quantile(target, [0.1, 0.5, 0.9], axis=0), base_year, target_year, title, source)
+    with chart_style():
+        save(fig, [path])
 
 
-def pyramid_chart_quantiles(table: pd.DataFrame, title: str, paths: list[Path], source: str) -> None:
+def pyramid_figure_quantiles(table: pd.DataFrame, title: str, source: str):
     """Pyramid from a run's quantile table (year, sex, age, q10, q50, q90): base-year medians as
-    the outline, the later year's quantiles as bars and band."""
+    the outline, the later year's quantiles as bars and band. Returns the figure."""
     base_year, target_year = sorted(table.year.unique())[:2]
 
     def arrays(year: int, column: str) -> np.ndarray:
@@ -75,32 +79,63 @@ def pyramid_chart_quantiles(table: pd.DataFrame, title: str, paths: list[Path], 
                          for sex in ("male", "female")])
 
     target = np.stack([arrays(target_year, c) for c in ("q10", "q50", "q90")])
-    _draw_pyramid(arrays(base_year, "q50"), target, base_year, target_year, title, paths, source)
+    return _draw_pyramid(arrays(base_year, "q50"), target, base_year, target_year, title, source)
 
 
 def _draw_pyramid(base: np.ndarray, target_q: np.ndarray, base_year: int, target_year: int, title: str,
-                  paths: list[Path], source: str) -> None:
+                  source: str):
     """base : (2, n_ages); target_q : (3, 2, n_ages) — the 10 %, 50 % and 90 % quantiles."""
+    from fiscalsim.report.style import chart_style, footer, new_figure
+
     ages = np.arange(base.shape[-1])
     q10, q50, q90 = target_q
-    fig, ax = plt.subplots(figsize=(8, 7))
-    for s, sign, colour, label in ((0, -1, "#3b6ea5", "men"), (1, 1, "#c0504d", "women")):
-        ax.barh(ages, sign * q50[s], height=1.0, color=colour, alpha=0.55, label=f"{label} {target_year} (median)")
-        ax.fill_betweenx(ages, sign * q10[s], sign * q90[s], step="mid", color=colour, alpha=0.25,
-                         label=f"{label} {target_year} (10-90 %)")
-        ax.step(sign * base[s], ages, where="mid", color="black", linewidth=0.9,
-                label=f"{base_year}" if s == 0 else None)
-    lim = max(base.max(), q90.max()) * 1.05
-    ax.set_xlim(-lim, lim)
-    ax.set_xticks(ax.get_xticks())
-    ax.set_xticklabels([f"{abs(x):,.0f}" for x in ax.get_xticks()])
-    ax.set_xlabel("persons by single year of age (men left, women right)")
-    ax.set_ylabel("age (100 = 100+)")
-    ax.set_ylim(-0.5, ages[-1] + 0.5)
-    ax.set_title(title)
-    ax.legend(loc="upper right", fontsize=8)
-    fig.text(0.01, 0.01, source, fontsize=7, color="0.3")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
-    for p in paths:
-        fig.savefig(p, dpi=110)
-    plt.close(fig)
+    with chart_style():
+        fig = new_figure(8, 7)
+        ax = fig.add_subplot()
+        for s, sign, colour, label in ((0, -1, "#3b6ea5", "men"), (1, 1, "#c0504d", "women")):
+            ax.fill_betweenx(ages, 0, sign * q50[s], step="mid", color=colour, alpha=0.55, linewidth=0,
+                             label=f"{label} {target_year} (median)")
+            ax.fill_betweenx(ages, sign * q10[s], sign * q90[s], step="mid", color=colour, alpha=0.25,
+                             label=f"{label} {target_year} (10-90 % of paths)")
+        ax.step(-base[0], ages, where="mid", color="black", linewidth=0.9, label=f"{base_year}")
+        ax.step(base[1], ages, where="mid", color="black", linewidth=0.9)
+        lim = max(base.max(), q90.max()) * 1.05
+        ax.set_xlim(-lim, lim)
+        ax.xaxis.set_major_formatter(lambda x, _: f"{abs(x):,.0f}")
+        ax.set_xlabel("persons by single year of age (men left, women right)")
+        ax.set_ylabel("age (100 = 100 and over)")
+        ax.set_ylim(-0.5, ages[-1] + 0.5)
+        ax.set_title(title)
+        ax.grid(axis="y", alpha=0)
+        ax.legend(loc="upper right")
+        footer(fig, source)
+    return fig
+
+
+def write_population_folder(out_dir, overwrite: bool, sc, result: PopulationResult, year: int,
+                            run_facts: dict) -> pd.DataFrame:
+    """The results folder of ``fiscalsim population``: tidy quantiles, the pyramid of ``year``
+    against the base year, and the manifest (with ``run_facts``: seed, paths, timings). Returns
+    the quantile table."""
+    import platform
+
+    from fiscalsim import __version__
+    from fiscalsim.report.files import atomic_directory, write_json
+
+    base_year = int(sc.years[0])
+    table = quantile_table(result)
+    pyramid = f"pyramid_{base_year}_{year}.png"
+    with atomic_directory(out_dir, overwrite) as tmp:
+        table.to_csv(tmp / "population_quantiles.csv", index=False, float_format="%.10g")
+        city = result.full.sum(axis=2)  # (n_paths, 2 years, 2, 101)
+        pyramid_chart(city[0, 0], city[:, 1], base_year, year,
+                      f"{sc.name}: population {base_year} and {year} ({run_facts['paths']:,} paths)", tmp / pyramid,
+                      f"fiscalsim {__version__}; base: census {base_year} moved to 1 January; "
+                      f"seed {run_facts['seed_entropy']}")
+        write_json(tmp / "manifest.json", {
+            "command": "population", "fiscalsim_version": __version__,
+            "files": ["population_quantiles.csv", pyramid, "manifest.json"], "scenario": str(sc.path),
+            "scenario_sha256": sc.sha256, "scenario_text": sc.text, **run_facts,
+            "years": [base_year, int(sc.years[-1])], "python": platform.python_version(), "numpy": np.__version__,
+        })
+    return table

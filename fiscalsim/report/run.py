@@ -111,19 +111,13 @@ def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> list[str]:
 
 
 def format_summary(table: pd.DataFrame, horizon: int) -> str:
-    """A readable terminal table: the headline event first, then the rules grouped by class."""
+    """A readable terminal table of the rules grouped by class (the headline is printed before it)."""
     def year(v: int) -> str:
         return f"not by {horizon}" if v == NEVER else str(v)
 
     p_cols = [c for c in table.columns if c.startswith("p_by_")]
     head = f"{'rule':44s} " + " ".join(f"{'P≤' + c[5:]:>7s}" for c in p_cols) + f" {'median':>11s} {'10-90 % years':>23s} {'first':>6s}"
-    h = table.attrs.get("headline")
     lines = []
-    if h is not None:
-        probs = ", ".join(f"P by {c[5:]}: {h[c]:.0%}" for c in p_cols)
-        lines += ["First restructuring- or default-class event (" + ", ".join(h["rules"]) + "):",
-                  f"  {probs}; median {year(h['median_year'])}, 10-90 %: {year(h['q10_year'])} to "
-                  f"{year(h['q90_year'])}", ""]
     for severity in reversed(SEVERITIES):
         group = table[table.severity == severity]
         if group.empty:
@@ -131,7 +125,7 @@ def format_summary(table: pd.DataFrame, horizon: int) -> str:
         lines += [f"{severity}-class rules", head, "-" * len(head)]
         for r in group.itertuples():
             probs = " ".join(f"{getattr(r, c):7.0%}" for c in p_cols)
-            span = f"{year(r.q10_year)} to {year(r.q90_year)}"
+            span = year(r.q10_year) if r.q10_year == r.q90_year else f"{year(r.q10_year)} to {year(r.q90_year)}"
             lines.append(f"{r.rule[:44]:44s} {probs} {year(r.median_year):>11s} {span:>23s} {r.share_first:6.0%}")
         lines.append("")
     lines.append(f"paths on which no rule fires by {horizon}: {table.attrs['share_none']:.0%}")

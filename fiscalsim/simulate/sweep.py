@@ -17,7 +17,6 @@ import pandas as pd
 
 from fiscalsim.scenario import ScenarioError, load_scenario
 from fiscalsim.simulate.workers import map_in_workers
-from fiscalsim.triggers.rules import NEVER
 
 
 def parse_grid(specs: list[str]) -> dict[str, list[str]]:
@@ -90,50 +89,3 @@ def run_sweep(base: str, grid: dict[str, list[str]], overrides: list[str], n_pat
         for rid, stats in r["rules"].items():
             rows.append({**r["point"], "rule": rid, **stats})
     return pd.DataFrame(rows)
-
-
-def heat_map(table: pd.DataFrame, grid: dict[str, list[str]], rule: str, value: str, path: list[Path],
-             title: str, source: str) -> None:
-    """A heat map of ``value`` (median year or a probability) over a one- or two-key grid."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    keys = list(grid)
-    sub = table[table.rule == rule]
-    rows_key = keys[0]
-    cols_key = keys[1] if len(keys) > 1 else None
-    row_vals = grid[rows_key]
-    col_vals = grid[cols_key] if cols_key else ["-"]
-    data = np.full((len(row_vals), len(col_vals)), np.nan)
-    for i, rv in enumerate(row_vals):
-        for j, cv in enumerate(col_vals):
-            mask = sub[rows_key].astype(str) == rv
-            if cols_key:
-                mask &= sub[cols_key].astype(str) == cv
-            data[i, j] = sub.loc[mask, value].iloc[0]
-    horizon_never = value == "median_year"
-    if horizon_never:  # "never" is the best outcome: colour it one year past the latest year seen
-        finite = data[data != NEVER]
-        shown = np.where(data == NEVER, (finite.max() if finite.size else 0) + 1, data)
-    else:
-        shown = data
-    fig, ax = plt.subplots(figsize=(1.6 + 1.3 * len(col_vals), 1.4 + 0.6 * len(row_vals)))
-    im = ax.imshow(shown, cmap="RdYlGn" if horizon_never else "RdYlGn_r", aspect="auto")
-    for i in range(len(row_vals)):
-        for j in range(len(col_vals)):
-            v = data[i, j]
-            label = ("never" if v == NEVER else f"{v:.0f}") if horizon_never else f"{v:.0%}"
-            ax.text(j, i, label, ha="center", va="center", fontsize=9)
-    ax.set_yticks(range(len(row_vals)), row_vals)
-    ax.set_xticks(range(len(col_vals)), col_vals)
-    ax.set_ylabel(rows_key)
-    ax.set_xlabel(cols_key or "")
-    ax.set_title(title, fontsize=10)
-    fig.colorbar(im, ax=ax, label=value.replace("_", " "))
-    fig.text(0.01, 0.01, source, fontsize=6.5, color="0.3")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    for p in path:
-        fig.savefig(p, dpi=110)
-    plt.close(fig)

@@ -1,0 +1,49 @@
+"""Options shared by the commands, so each means the same everywhere (see docs/cli.md)."""
+
+from __future__ import annotations
+
+import click
+
+from fiscalsim.api import DEFAULT_CHUNK_PATHS, DEFAULT_RULE
+
+
+def out_option(default: str):
+    """``--out DIR`` and ``--overwrite``, shared by every command that writes a results folder."""
+
+    def decorate(func):
+        func = click.option("--overwrite", is_flag=True,
+                            help="Replace an earlier fiscalsim results folder at --out (only one that holds "
+                                 "nothing but files fiscalsim wrote).")(func)
+        return click.option("--out", "out_dir", type=click.Path(file_okay=False), default=default,
+                            show_default=True,
+                            help="Results folder: new or empty; written atomically.")(func)
+
+    return decorate
+
+
+def set_option(func):
+    return click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
+                        help="Override one scenario value (YAML), e.g. "
+                             "--set debt.market_rate='{value: 4, unit: percent per year, source: \"what-if\"}'. "
+                             "Repeatable.")(func)
+
+
+def chunk_option(func):
+    return click.option("--chunk-paths", type=click.IntRange(min=1), default=DEFAULT_CHUNK_PATHS, show_default=True,
+                        help="Paths per chunk (bounds memory, sets how often progress is shown; results do not "
+                             "depend on it).")(func)
+
+
+def jobs_option(func):
+    return click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+                        help="Local worker processes (results do not depend on it).")(func)
+
+
+def rule_option(func):
+    return click.option("--rule", default=DEFAULT_RULE, show_default=True,
+                        help="Rule (id) whose first year is compared, swept or studied.")(func)
+
+
+def year_option(what: str):
+    return click.option("--year", "target_year", type=int,
+                        help=f"Report year: the year {what} (default: the scenario's simulation.report_year).")

@@ -1,0 +1,224 @@
+"""Tidy tables of a run, in one money unit, with a ``unit`` column.
+
+Conventions (the same in every table, file and chart):
+
+* money in one unit per output, chosen by the user: 亿元 (10⁸ yuan) by default for Chinese
+  scenarios (see :func:`default_money_unit`), also 万元, yuan, million yuan or billion yuan;
+* ratios as percent, with unit ``percent``; persons, years and indices as they are;
+* a first-passage year that does not happen by the horizon is a missing value (``pd.NA``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fiscalsim.report.headline import first_event_years, severity_class, year_or_na
+from fiscalsim.report.population import QUANTILES
+from fiscalsim.scenario.schema import ParamValue
+from fiscalsim.triggers.rules import NEVER, first_fired
+from fiscalsim.units import UNITS
+
+#: Money units an output can use: factor from yuan.
+MONEY_UNITS = {"亿元": 1e8, "万元": 1e4, "yuan": 1.0, "million yuan": 1e6, "billion yuan": 1e9}
+#: Key series that are not money, with their units.
+NON_MONEY_SERIES = {"population": "persons", "staff": "persons", "pension_retirees": "persons",
+                    "services_per_capita": "yuan per person"}
+#: Distribution and process parameters stated in the parameter's own unit (the rest are shapes).
+IN_UNIT_PARAMS = {"value", "mean", "sd", "median", "low", "high", "mode", "drift", "sigma"}
+YEAR_COLUMNS = ("median_year", "q10_year", "q90_year")
+
+
+def check_money_unit(unit: str) -> str:
+    if unit not in MONEY_UNITS:
+        raise ValueError(f"money unit {unit!r} is not one of {list(MONEY_UNITS)}")
+    return unit
+
+
+def scenario_parameters(settings: dict[str, Any], prefix: str = "") -> list[tuple[str, ParamValue]]:
+    """Every parameter of a scenario's settings as (key path, value), in file order."""
+    out = []
+    for key, value in settings.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, ParamValue):
+            out.append((path, value))
+        elif isinstance(value, dict):
+            out += scenario_parameters(value, path)
+    return out
+
+
+def default_money_unit(sc) -> str:
+    """亿元 for a scenario with Chinese rules or money stated in 万元/亿元; yuan otherwise."""
+    chinese = any(r.pack.startswith("china") for r in sc.rules)
+    chinese |= any(p.unit.startswith(("万元", "亿元")) for _, p in scenario_parameters(sc.settings))
+    return "亿元" if chinese else "yuan"
+
+
+def indicator_kind(rule) -> str:
+    """``ratio`` for a rule whose indicator has a denominator, ``money`` otherwise."""
+    return "ratio" if rule.indicator.denominator else "money"
+
+
+def display_scale(kind: str, money_unit: str) -> tuple[float, str]:
+    """Multiplier from model units and the unit shown, for a ratio or money quantity."""
+    if kind == "ratio":
+        return 100.0, "percent"
+    if kind == "money":
+        return 1.0 / MONEY_UNITS[money_unit], money_unit
+    return 1.0, kind
+
+
+def series_scale(name: str, money_unit: str) -> tuple[float, str]:
+    if name in NON_MONEY_SERIES:
+        return 1.0, NON_MONEY_SERIES[name]
+    return display_scale("money", money_unit)
+
+
+def _quantile_frame(arr: np.ndarray, years: np.ndarray, kind: str, name: str, unit: str) -> pd.DataFrame:
+    finite = np.where(np.isfinite(arr), arr, np.nan)
+    q = np.nanquantile(finite, QUANTILES, axis=0)
+    frame = pd.DataFrame({"year": years, "kind": kind, "name": name, "unit": unit,
+                          "mean": np.nanmean(finite, axis=0)})
+    for k, level in enumerate(QUANTILES):
+        frame[f"q{round(level * 100):02d}"] = q[k]
+    return frame
+
+
+def quantile_table(result, money_unit: str) -> pd.DataFrame:
+    """Per-year quantiles over paths of each rule's indicator and each key series.
+
+    Columns: year, kind (indicator or series), name, unit, mean, q05 … q95. Indicators that are
+    ratios are in percent; money in ``money_unit``; non-finite values (a ratio over a zero
+    denominator) are left out of the quantiles.
+    """
+    frames = []
+    for rule in result.rules:
+        factor, unit = display_scale(indicator_kind(rule), money_unit)
+        frames.append(_quantile_frame(result.indicators[rule.id] * factor, result.years, "indicator", rule.id, unit))
+    for name, arr in result.series.items():
+        factor, unit = series_scale(name, money_unit)
+        frames.append(_quantile_frame(arr * factor, result.years, "series", name, unit))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _years_column(values: np.ndarray) -> pd.Series:
+    return pd.Series(np.where(values == NEVER, 0, values), dtype="Int64").mask(values == NEVER)
+
+
+def first_passage_wide(result) -> pd.DataFrame:
+    """One row per path: the first year of each rule (missing: not by the horizon), the rule that
+    fires first, and the first restructuring- or default-class event."""
+    fp = result.first_passage
+    df = pd.DataFrame({"path": np.arange(fp.shape[0])})
+    for j, rid in enumerate(result.rule_ids):
+        df[rid] = _years_column(fp[:, j])
+    first = first_fired(fp, result.rule_ids)
+    df["first_rule"] = pd.Series(first, dtype="string").mask(first == "none")
+    df["first_restructuring_or_default"] = _years_column(first_event_years(fp, result.rules))
+    return df
+
+
+def first_passage_long(result) -> pd.DataFrame:
+    """Tidy first-passage years: path, rule, severity_class, year (missing: not by the horizon)."""
+    fp = result.first_passage
+    n_paths, n_rules = fp.shape
+    return pd.DataFrame({
+        "path": np.repeat(np.arange(n_paths), n_rules),
+        "rule": np.tile(result.rule_ids, n_paths),
+        "severity_class": np.tile([severity_class(r.severity) for r in result.rules], n_paths),
+        "year": _years_column(fp.ravel()),
+    })
+
+
+def summary_with_na(summary: pd.DataFrame) -> pd.DataFrame:
+    """A run summary (``report.run.summary_table``) with missing years for "not by the horizon"
+    and each rule's severity class."""
+    out = summary.copy()
+    for col in YEAR_COLUMNS:
+        if col in out.columns:
+            out[col] = pd.array([year_or_na(v) for v in out[col]], dtype="Int64")
+    if "severity" in out.columns and "severity_class" not in out.columns:
+        out.insert(out.columns.get_loc("severity") + 1, "severity_class", [severity_class(s) for s in out.severity])
+    return out
+
+
+def summary_long(summary: pd.DataFrame) -> pd.DataFrame:
+    """Tidy summary: rule, severity_class, measure, year, value, unit (percent or year)."""
+    table = summary_with_na(summary)
+    rows = []
+    for r in table.to_dict("records"):
+        for col, value in r.items():
+            if col.startswith("p_by_"):
+                rows.append((r["rule"], r["severity_class"], "p_by", int(col[5:]), 100.0 * value, "percent"))
+            elif col in YEAR_COLUMNS:
+                rows.append((r["rule"], r["severity_class"], col, pd.NA, value, "year"))
+            elif col == "share_first":
+                rows.append((r["rule"], r["severity_class"], "p_first", pd.NA, 100.0 * value, "percent"))
+    out = pd.DataFrame(rows, columns=["rule", "severity_class", "measure", "year", "value", "unit"])
+    out["year"] = out["year"].astype("Int64")
+    out["value"] = out["value"].astype("Float64")
+    return out
+
+
+def pyramid_table(result) -> pd.DataFrame:
+    """City population by year (base and report year), sex and single age: quantiles over paths."""
+    q = np.quantile(result.pyramid, [0.1, 0.5, 0.9], axis=0)  # (3, 2 years, 2 sexes, 101)
+    frames = []
+    for i, year in enumerate(result.pyramid_years):
+        for s, sex in enumerate(("male", "female")):
+            frames.append(pd.DataFrame({"year": year, "sex": sex, "age": np.arange(q.shape[-1]), "unit": "persons",
+                                        "q10": q[0, i, s], "q50": q[1, i, s], "q90": q[2, i, s]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _unit_factor(unit: str) -> float:
+    return next((table[unit] for table in UNITS.values() if unit in table), 1.0)
+
+
+def describe_parameter(p: ParamValue) -> str:
+    """A parameter's value, path or distribution in the unit the scenario states."""
+    f = _unit_factor(p.unit)
+
+    def num(x: float) -> str:
+        return f"{x / f:.6g}"
+
+    if p.distribution is not None:
+        args = ", ".join(f"{k}={num(v) if k in IN_UNIT_PARAMS else f'{v:.6g}'}" for k, v in p.distribution.params)
+        text = f"{p.distribution.kind}({args})"
+    elif p.path is not None:
+        text = ", ".join(f"{y}: {num(v)}" for y, v in p.path)
+        text = f"path {{{text}}}" + (" (steps)" if p.interpolation == "step" else "")
+    else:
+        text = num(p.value)
+    if p.process is not None:
+        args = ", ".join(f"{k}={num(v) if k in IN_UNIT_PARAMS else f'{v:.6g}'}" for k, v in p.process.params)
+        text += f" + {p.process.kind}({args})"
+    if p.clip is not None:
+        text += f", clipped to [{num(p.clip[0])}, {num(p.clip[1])}]"
+    return text
+
+
+def assumptions_table(sc) -> pd.DataFrame:
+    """Every parameter of a scenario: key, value (or path or distribution, in its stated unit),
+    unit, uncertain (drawn per path) and source."""
+    rows = [{"key": key, "value": describe_parameter(p), "unit": p.unit, "uncertain": p.uncertain,
+             "source": " ".join(p.source.split())} for key, p in scenario_parameters(sc.settings)]
+    return pd.DataFrame(rows, columns=["key", "value", "unit", "uncertain", "source"])
+
+
+def with_missing_years(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A copy of ``table`` whose year ``columns`` hold ``pd.NA`` instead of the 9999 sentinel."""
+    out = table.copy()
+    for col in columns:
+        out[col] = pd.array([year_or_na(v) for v in out[col]], dtype="Int64")
+    return out
+
+
+def years_as_text(table: pd.DataFrame, columns: tuple[str, ...], horizon: int) -> pd.DataFrame:
+    """A copy for printing: year ``columns`` as text, "not by HORIZON" where missing or 9999."""
+    out = with_missing_years(table, columns)
+    for col in columns:
+        out[col] = [f"not by {horizon}" if pd.isna(v) else str(v) for v in out[col]]
+    return out
