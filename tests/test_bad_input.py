@@ -16,6 +16,7 @@ from fiscalsim.scenario.errors import MAX_MESSAGE, shown
 
 from .conftest import REPO
 from .fixtures.make_broken import CALIBRATION_CASES, write_generated
+from .fixtures.make_broken import GENERATED as GENERATED_FILES
 from .test_scenario import BROKEN, CASES
 
 BASE = bundled_scenario().resolve()
@@ -59,9 +60,13 @@ def test_validate_reports_each_broken_fixture(name):
     assert_clear_error(validate(path), path, line, key, fragments)
 
 
+def test_every_generated_fixture_is_tested():
+    assert sorted(GENERATED) == sorted(Path(n).stem for n in GENERATED_FILES)
+
+
 @pytest.mark.parametrize("name", sorted(GENERATED))
 def test_hostile_files_are_refused_with_a_short_message(tmp_path, name):
-    path = write_generated(tmp_path)[f"{name}.yaml"]
+    path = write_generated(tmp_path, f"{name}.yaml")
     line, key, fragment = GENERATED[name]
     assert_clear_error(validate(path), path, line, key, [fragment])
 
@@ -89,6 +94,24 @@ def test_validate_reports_every_error_of_every_file():
     ]
     assert f"ok: {BASE}" in res.output
     assert "2 of 3 scenario files have errors" in res.output
+
+
+def test_errors_found_while_building_are_all_reported(tmp_path):
+    path = variant(tmp_path, """
+accounts:
+  expenditure: {distribution: {kind: uniform, low: 1300000, high: 1400000}, unit: 万元, source: s}
+  own_revenue: {distribution: {kind: uniform, low: 220000, high: 240000}, unit: 万元, source: s}
+finance:
+  need_weight_pupils: {value: 0.3, unit: ratio, source: s}
+staffing:
+  share_off_quota: {value: 0.25, unit: ratio, source: s}
+""")
+    with pytest.raises(ScenarioErrors) as info:
+        load_scenario(path)
+    found = sorted((e.key, e.message.split(":")[0].split(" must")[0]) for e in info.value.errors)
+    assert found == [("accounts.expenditure", "this parameter cannot be uncertain"),
+                     ("accounts.own_revenue", "this parameter cannot be uncertain"),
+                     ("finance", "need weights"), ("staffing", "staff category shares")]
 
 
 def test_run_prints_every_error_too(tmp_path):
