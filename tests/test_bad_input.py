@@ -80,6 +80,15 @@ def test_validate_runs_the_base_year_calibration(name):
     assert sorted(CALIBRATION) == sorted(Path(n).stem for n in CALIBRATION_CASES)
 
 
+def test_calibration_is_checked_at_either_end_of_each_distribution():
+    wide = "debt.lgfv_debt={distribution: {kind: uniform, low: 125, high: 300}, unit: 亿元, source: s}"
+    assert load_scenario(BASE, [wide]).name  # loads, and its central values calibrate
+    res = validate(BASE, "--set", wide)
+    assert_clear_error(res, BASE, 105, "accounts.expenditure", [
+        "with finance.personnel_share at the upper end of its distribution (0.32 ratio)",
+        f"debt.lgfv_debt = a distribution in 亿元 (<--set {wide}>)"])
+
+
 def test_validate_reports_every_error_of_every_file():
     several, other = BROKEN / "several_errors.yaml", BROKEN / "wrong_type.yaml"
     res = validate(several, BASE, other)

@@ -101,11 +101,10 @@ def _stated(tree: Any, key: str) -> str:
     if not isinstance(node, dict):
         return "(not set)"
     unit = node.get("unit", "")
-    for kind in ("value", "distribution", "path", "table"):
-        if kind in node:
-            shown = node[kind] if kind == "value" else f"a {kind}"
-            return f"{shown} {unit}".strip()
-    return "(no value)"
+    if "value" in node:
+        return f"{node['value']} {unit}".strip()
+    kind = next((k for k in ("distribution", "path", "table") if k in node), None)
+    return f"a {kind} in {unit}" if kind else "(no value)"
 
 
 def _located(sc: Scenario, tree: Any, message: str, label: str) -> ScenarioError:
@@ -114,7 +113,7 @@ def _located(sc: Scenario, tree: Any, message: str, label: str) -> ScenarioError
     listed = []
     for key in keys:
         f, ln = location_of(tree, key)
-        where = f"line {ln}" if f == file else f"{f}:{ln}"
+        where = f"line {ln}" if f == file else (f if ln is None else f"{f}:{ln}")
         listed.append(f"{key} = {_stated(tree, key)} ({where})")
     return ScenarioError(f"the base year cannot reproduce the scenario's accounts{label}: {message}. "
                          f"Check these values and their units: {'; '.join(listed)}", file or str(sc.path), line,
