@@ -47,10 +47,11 @@ def user_errors(func):
         try:
             return func(*args, **kwargs)
         except ScenarioError as exc:
-            click.echo(f"error: {exc}", err=True)
+            _echo_errors(exc)
             sys.exit(2)
         except CalibrationError as exc:
-            click.echo(f"error: the scenario cannot reproduce its base-year accounts: {exc}", err=True)
+            click.echo(f"error: the scenario cannot reproduce its base-year accounts: {exc} ('fiscalsim "
+                       "validate' names the scenario keys involved)", err=True)
             sys.exit(2)
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
@@ -63,6 +64,12 @@ def user_errors(func):
             sys.exit(130)
 
     return wrapper
+
+
+def _echo_errors(exc: ScenarioError) -> None:
+    """Each error on its own line (a file with several errors reports them all)."""
+    for line in str(exc).splitlines():
+        click.echo(f"error: {line}", err=True)
 
 
 def _check_output_first(func):
@@ -129,10 +136,30 @@ def _scenario_path(scenario: str | None) -> Path:
 @set_option
 @user_errors
 def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
-    """Check scenario files (the bundled Hegang baseline if none is given)."""
-    for path in scenarios or (str(bundled_scenario()),):
-        sc = load_scenario(path, overrides)
+    """Check scenario files (the bundled Hegang baseline if none is given).
+
+    Reports every error of every file (keys, units, ranges, tables, levers, rules), then starts
+    the model to check that the base year reproduces each file's accounts; exits with status 2
+    if any file has an error.
+    """
+    from fiscalsim.scenario.compose import composed_tree
+    from fiscalsim.simulate.check import check_calibration
+
+    paths = scenarios or (str(bundled_scenario()),)
+    failed = 0
+    for path in paths:
+        try:
+            sc = load_scenario(path, overrides)
+            check_calibration(sc, composed_tree(path, overrides))
+        except ScenarioError as exc:
+            failed += 1
+            _echo_errors(exc)
+            continue
         click.echo(f"ok: {path} ({sc.name}, {sc.years[0]}-{sc.years[-1]}, {sc.demography.n_units} units)")
+    if failed:
+        if len(paths) > 1:
+            click.echo(f"{failed} of {len(paths)} scenario files have errors", err=True)
+        sys.exit(2)
 
 
 @main.command()

@@ -7,6 +7,8 @@ outside the list is an error, never coerced.
 
 from __future__ import annotations
 
+import re
+
 #: dimension → {unit spelling: factor to the model unit (the first entry)}
 UNITS: dict[str, dict[str, float]] = {
     "ratio": {"ratio": 1.0, "percent": 0.01},
@@ -38,3 +40,31 @@ def to_model_units(value: float, unit: str, dimension: str) -> float:
 
 def model_unit(dimension: str) -> str:
     return next(iter(UNITS[dimension]))
+
+
+#: how a source text states an amount of money: 亿 (10⁸, e.g. "13.3亿") and 万元 (10⁴)
+_MONEY_WORDS = {"亿元": re.compile(r"亿(?![人])"), "万元": re.compile(r"万元")}
+
+
+def _money_word(unit: str) -> str | None:
+    first = unit.split()[0] if unit.split() else ""
+    return first if first in ("yuan", "万元", "亿元") else None
+
+
+def source_unit_conflict(source: str, unit: str) -> str | None:
+    """Why a money ``unit`` contradicts its ``source`` text, or None.
+
+    A source that states amounts in only one of 亿元 and 万元 (亿 after a number counts as 亿元)
+    fixes the unit: a value given in the other unit (or in yuan) is almost surely a slip of a
+    factor 10⁴. A source that names both (a stated conversion) or neither is not checked.
+    """
+    declared = _money_word(unit)
+    if declared is None:
+        return None
+    found = [word for word, pattern in _MONEY_WORDS.items() if pattern.search(source)]
+    if len(found) != 1 or found[0] == declared:
+        return None
+    match = _MONEY_WORDS[found[0]].search(source)
+    excerpt = source[max(0, match.start() - 12): match.end() + 4].replace("\n", " ").strip()
+    return (f"unit {unit!r} contradicts the source, which states the amount in {found[0]} (\"…{excerpt}…\"); "
+            f"give the value in {found[0]}, or name both units in the source if you converted it")

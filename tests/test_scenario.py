@@ -37,6 +37,40 @@ CASES = {
                          "a uniform distribution takes ['low', 'high']", "did you mean 'high'"),
     "uncertain_accounts": (105, "accounts.expenditure", "cannot be uncertain", "accounts are data"),
     "unknown_lever": (206, "policies.hirring", "unknown key", "did you mean 'hiring'"),
+    # tables: the census table's file and row are named
+    "census_empty": (17, "demography.census.table", "census_empty.csv is empty", ""),
+    "census_not_a_number": (17, "demography.census.table", "census_not_a_number.csv, row 43, column persons",
+                            "expected a number of persons ≥ 0, got 'many'"),
+    "census_gbk": (17, "demography.census.table", "census_gbk.csv, row 2", "not UTF-8 text"),
+    "census_no_female": (17, "demography.census.table", "census 2020: unit 230402 (向阳区) has no female rows", ""),
+    "census_blank": (17, "demography.census.table", "census_blank.csv, row 42, column persons", "a blank cell"),
+    "table_text_year": (43, "demography.fertility.tfr.table", "tfr_text_year.csv, row 3, column year",
+                        "expected a year from 1950 to 2200, got 'late'"),
+    # settings that contradict each other
+    "base_year_not_census": (19, "demography.census.year", "census year 2020 must equal the base year 2010", ""),
+    "first_census_not_before": (78, "demography.migration.first_census",
+                                "first_census 2010 must be before the census year 2010", ""),
+    "lever_before_base_year": (206, "policies.hiring.from", "2019 is outside the simulation",
+                               "a lever acts from 2021"),
+    "lever_after_horizon": (206, "policies.transfer_cut.from", "2070 is outside the simulation", "horizon 2060"),
+    "debt_swap_too_large": (206, "policies.debt_swap.amount", "swaps 5,000 亿元, more than the LGFV debt",
+                            "debt.lgfv_debt is at most 168.871 亿元"),
+    "path_outside_simulation": (58, "demography.fertility.srb", "all lie outside the simulation 2020-2060", ""),
+    "path_year_impossible": (59, "demography.fertility.srb.path", "path year 20500 is not a year", ""),
+    "unit_contradicts_source": (99, "accounts.tax_revenue.unit", "unit '万元' contradicts the source",
+                                "in 亿元"),
+    "rule_threshold_nan": (213, "triggers.rules[0].threshold.value", "expected a finite number, got 'nan'", ""),
+    "rule_id_path": (209, "triggers.rules[0].id", "letters, digits", "names files"),
+    "correlation_between_list": (207, "uncertainty.correlations[0].between", "between must name two parameters",
+                                 "got [['debt.lgfv_debt'"),
+    "correlation_duplicate": (208, "uncertainty.correlations[1].between", "already correlated by correlations[0]", ""),
+    "extends_absolute": (3, "extends", "'/etc/passwd' is outside this scenario's folder", "package:hegang/baseline"),
+    "extends_parent": (3, "extends", "'../outside.yaml' is outside this scenario's folder", "no '..'"),
+    # hostile YAML
+    "nul_byte": (3, None, "malformed YAML: the control character U+0000", ""),
+    "alias_bomb": (17, None, "expands to more than 100,000 nodes", "aliases counted in full"),
+    # the first of several errors (all are reported: tests/test_bad_input.py)
+    "several_errors": (78, "demography.migration.srb", "unknown key", ""),
 }
 
 
@@ -57,7 +91,10 @@ def test_broken_fixture_reports_file_line_key_and_expectation(name):
 
 
 def test_every_error_class_has_a_fixture():
-    assert sorted(p.stem for p in BROKEN.glob("*.yaml")) == sorted(CASES)
+    from .fixtures.make_broken import CALIBRATION_CASES
+
+    stems = sorted(p.stem for p in BROKEN.glob("*.yaml"))
+    assert stems == sorted([*CASES, *(Path(n).stem for n in CALIBRATION_CASES)])
 
 
 def test_missing_file():

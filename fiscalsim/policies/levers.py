@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from fiscalsim.finance.inputs import FinanceParams, PolicyLevers, RestructuringResponse
+from fiscalsim.scenario.errors import shown
 from fiscalsim.scenario.schema import Choice, Integer, Param, Raw, Section
 from fiscalsim.scenario.yamlio import ScenarioError, suggest
 
@@ -144,8 +145,8 @@ def build_levers(p: dict[str, Any] | None, years: np.ndarray, unit_names: tuple[
     if p.get("restructuring"):
         r = p["restructuring"]
         trigger = r["trigger"]
-        if trigger not in rule_ids:
-            raise ScenarioError(f"unknown rule {trigger!r}; the scenario's rules are {rule_ids}",
+        if not isinstance(trigger, str) or trigger not in rule_ids:
+            raise ScenarioError(f"unknown rule {shown(trigger)}; the scenario's rules are {rule_ids}",
                                 key="policies.restructuring.trigger", suggestion=suggest(str(trigger), rule_ids))
         lv = dataclasses.replace(lv, restructuring=RestructuringResponse(
             trigger=trigger, hiring_freeze=r["hiring_freeze"] == "yes", capital_stop=r["capital_stop"] == "yes",
@@ -167,7 +168,8 @@ def _path(param, years: np.ndarray) -> np.ndarray:
 def _merge(m: dict[str, Any], years: np.ndarray, unit_names: tuple[str, ...], lv: PolicyLevers) -> PolicyLevers:
     groups = m["groups"]
     names = list(unit_names)
-    if not (isinstance(groups, list) and groups and all(isinstance(g, list) and len(g) >= 2 for g in groups)):
+    if not (isinstance(groups, list) and groups
+            and all(isinstance(g, list) and len(g) >= 2 and all(isinstance(n, str) for n in g) for g in groups)):
         raise ScenarioError("groups must be a list of lists of two or more unit names", key="policies.merge_units.groups")
     seen: set[str] = set()
     factor = np.ones((len(years), len(names)))
@@ -175,7 +177,7 @@ def _merge(m: dict[str, Any], years: np.ndarray, unit_names: tuple[str, ...], lv
     for group in groups:
         for name in group:
             if name not in names:
-                raise ScenarioError(f"unknown unit {name!r}; the units are {names}", key="policies.merge_units.groups",
+                raise ScenarioError(f"unknown unit {shown(name)}; the units are {names}", key="policies.merge_units.groups",
                                     suggestion=suggest(str(name), names))
             if name in seen:
                 raise ScenarioError(f"unit {name!r} appears in two groups", key="policies.merge_units.groups")

@@ -14,15 +14,25 @@ from fiscalsim.demography.projector import DemographyInputs
 from fiscalsim.economy import EconomyInputs
 from fiscalsim.finance.inputs import BaseAccounts, FinanceParams
 from fiscalsim.policies.levers import POLICIES, build_levers
+from fiscalsim.scenario.checks import (
+    build_copula,
+    check_debt_swap,
+    check_lever_years,
+    check_paths,
+    check_rules,
+    check_user_rules,
+    simulation_years,
+)
 from fiscalsim.scenario.compose import apply_overrides, load_tree
 from fiscalsim.scenario.demography import DEMOGRAPHY, build_demography
+from fiscalsim.scenario.errors import Problems, ScenarioErrors
 from fiscalsim.scenario.finance import SECTIONS, build_accounts, build_economy, build_finance
 from fiscalsim.scenario.schema import Integer, Raw, Section, Text, location_of, validate
-from fiscalsim.scenario.yamlio import ScenarioError, suggest
+from fiscalsim.scenario.yamlio import Node, ScenarioError
 from fiscalsim.simulate.sampling import resolve_uncertain
 from fiscalsim.triggers.rules import Rule
 
-__all__ = ["SCHEMA", "Scenario", "ScenarioError", "load_scenario", "bundled_scenario"]
+__all__ = ["SCHEMA", "Scenario", "ScenarioError", "ScenarioErrors", "load_scenario", "bundled_scenario"]
 
 SIMULATION = Section(
     "Simulation settings.",
@@ -116,81 +126,68 @@ class Scenario:
 
 
 def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
-    """Read (following ``extends:``), override, validate and build a scenario; user errors raise
-    :class:`ScenarioError` with file, line and key path."""
+    """Read (following ``extends:``), override, validate and build a scenario.
+
+    User errors raise :class:`ScenarioError` with file, line and key path; when a file has
+    several, every one found is reported together (a :class:`ScenarioErrors`): all key, unit and
+    range errors, then the errors of each section that could be built.
+    """
     path = Path(path)
     node, files = load_tree(path)
     node = apply_overrides(node, list(overrides))
-    settings = validate(node, SCHEMA)
-    sim = settings["simulation"]
-    if sim["horizon"] <= sim["base_year"]:
-        raise ScenarioError("horizon must be after base_year", *node["simulation"].where("horizon"),
-                            "simulation.horizon")
-    ry = sim["report_year"]
-    if ry is not None and not sim["base_year"] <= ry <= sim["horizon"]:
-        raise ScenarioError("report_year must lie between base_year and horizon",
-                            *node["simulation"].where("report_year"), "simulation.report_year")
-    tf = sim["triggers_from"]
-    if tf is not None and not sim["base_year"] <= tf <= sim["horizon"]:
-        raise ScenarioError("triggers_from must lie between base_year and horizon",
-                            *node["simulation"].where("triggers_from"), "simulation.triggers_from")
-    years = np.arange(sim["base_year"], sim["horizon"] + 1)
-    try:
-        uncertain = tuple(resolve_uncertain({k: v for k, v in settings.items() if k != "triggers"}))
-        demography = build_demography(settings["demography"], years, path.parent)
-        economy = build_economy(settings["economy"], years)
-        accounts = build_accounts(settings["accounts"])
-        finance = build_finance(settings, years, path.parent, node["debt"] if "debt" in node else None)
-        rules = tuple(_build_rules(settings["triggers"], node))
-        finance, restructuring_trigger = build_levers(settings.get("policies"), years, demography.unit_names,
-                                                      [r.id for r in rules], finance)
-        copula = _build_copula(settings.get("uncertainty"), node, uncertain)
-    except ScenarioError as exc:
-        if exc.file is None:
-            file, line = location_of(node, exc.key) if exc.key else (str(path), None)
-            exc = ScenarioError(exc.message, file or str(path), line, exc.key, exc.suggestion)
-        raise exc from None
+    problems = Problems()
+    settings = validate(node, SCHEMA, problems=problems)
+    parts = _build(settings, node, path, problems)
+    if problems.errors or parts is None:
+        raise ScenarioErrors([_locate(e, node, path) for e in problems.errors], problems.uncounted)
     # The text of every file in the extends chain, and the overrides, identify the run.
-    parts = [f"# file: {f.name}\n{f.read_text(encoding='utf-8')}" for f in files]
-    parts += [f"# --set {o}" for o in overrides]
-    text = "\n".join(parts)
-    return Scenario(path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
-                    settings=settings, demography=demography, economy=economy, accounts=accounts,
-                    finance=finance, rules=rules, restructuring_trigger=restructuring_trigger,
-                    uncertain=uncertain, copula=copula)
+    texts = [f"# file: {f.name}\n{f.read_text(encoding='utf-8')}" for f in files]
+    text = "\n".join(texts + [f"# --set {o}" for o in overrides])
+    return Scenario(path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(), settings=settings,
+                    **parts)
 
 
-def _build_copula(section: dict[str, Any] | None, node: Any, uncertain: tuple) -> tuple | None:
-    from fiscalsim.simulate.sampling import correlation_cholesky
+def _locate(exc: ScenarioError, node: Node, path: Path) -> ScenarioError:
+    """``exc`` with the file and line of its key when it was raised without them."""
+    if exc.file is not None:
+        return exc
+    file, line = location_of(node, exc.key) if exc.key else (str(path), None)
+    return ScenarioError(exc.message, file or str(path), line, exc.key, exc.suggestion)
 
-    if not section or section.get("correlations") is None:
+
+def _build(settings: dict[str, Any], node: Node, path: Path, problems: Problems) -> dict[str, Any] | None:
+    """The model inputs of each section that validated; errors are recorded in ``problems``."""
+    if problems.touches("simulation"):
         return None
-    items = section["correlations"]
-    where = node["uncertainty"]
-    file, line = where.where("correlations")
-    drawn = {u.key for u in uncertain if u.param.distribution is not None}
-    if not isinstance(items, list) or not items:
-        raise ScenarioError("expected a list of correlations", file, line, "uncertainty.correlations")
-    pairs, keys = [], []
-    for i, item in enumerate(items):
-        key = f"uncertainty.correlations[{i}]"
-        item_line = getattr(item, "line", line)
-        if not isinstance(item, dict) or set(item) != {"between", "rho", "source"}:
-            raise ScenarioError("each correlation takes between, rho and source", file, item_line, key)
-        between, rho = item["between"], item["rho"]
-        if not (isinstance(between, list) and len(between) == 2 and between[0] != between[1]):
-            raise ScenarioError("between must name two different parameters", file, item_line, key)
-        for k in between:
-            if k not in drawn:
-                raise ScenarioError(f"{k!r} is not a parameter with a distribution", file, item_line, key,
-                                    suggest(str(k), sorted(drawn)))
-        if isinstance(rho, bool) or not isinstance(rho, int | float) or not -1 < rho < 1:
-            raise ScenarioError("rho must be a number strictly between -1 and 1", file, item_line, key)
-        if not isinstance(item["source"], str) or not item["source"].strip():
-            raise ScenarioError('missing source: give a reference, or "assumption: <why>"', file, item_line, key)
-        pairs.append((between[0], between[1], float(rho)))
-        keys += [k for k in between if k not in keys]
-    return keys, correlation_cholesky(keys, pairs)
+    years = simulation_years(settings["simulation"], node, problems)
+    if years is None:
+        return None
+    check_paths(settings, node, years, problems)
+    check_lever_years(settings.get("policies"), node, years, problems)
+    check_debt_swap(settings, node, problems)
+    out: dict[str, Any] = {}
+    steps = [
+        ("uncertain", (), lambda: tuple(resolve_uncertain({k: v for k, v in settings.items() if k != "triggers"}))),
+        ("demography", ("demography",), lambda: build_demography(settings["demography"], years, path.parent)),
+        ("economy", ("economy",), lambda: build_economy(settings["economy"], years)),
+        ("accounts", ("accounts",), lambda: build_accounts(settings["accounts"])),
+        ("finance", ("finance", "pension", "staffing", "debt"),
+         lambda: build_finance(settings, years, path.parent, node["debt"] if "debt" in node else None)),
+        ("rules", ("triggers",), lambda: tuple(_build_rules(settings["triggers"], node))),
+    ]
+    for name, keys, build in steps:
+        if not keys or not problems.touches(*keys):
+            with problems.collect():
+                out[name] = build()
+    if {"demography", "finance", "rules"} <= set(out) and not problems.touches("policies"):
+        with problems.collect():
+            out["finance"], out["restructuring_trigger"] = build_levers(
+                settings.get("policies"), years, out["demography"].unit_names, [r.id for r in out["rules"]],
+                out["finance"])
+    if "uncertain" in out and not problems.touches("uncertainty"):
+        with problems.collect():
+            out["copula"] = build_copula(settings.get("uncertainty"), node, out["uncertain"])
+    return out
 
 
 def _build_rules(t: dict[str, Any], node: Any) -> list[Rule]:
@@ -207,7 +204,10 @@ def _build_rules(t: dict[str, Any], node: Any) -> list[Rule]:
         except ScenarioError as exc:
             raise ScenarioError(exc.message, *where.where("packs"), "triggers.packs", exc.suggestion) from None
     if t["rules"] is not None:
-        rules += parse_rules(t["rules"], "triggers.rules")
+        check_rules(t["rules"], node)
+        user = parse_rules(t["rules"], "triggers.rules")
+        check_user_rules(user, t["rules"])
+        rules += user
     headline = t.get("headline_packs")
     if headline is not None:
         if not isinstance(headline, list) or not all(isinstance(p, str) and p in packs for p in headline):

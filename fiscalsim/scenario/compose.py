@@ -1,7 +1,11 @@
 """Composing scenario files: ``extends:`` chains and command-line overrides.
 
 ``extends: base.yaml`` (relative to the file) makes a file a variant of another: mappings are
-merged key by key, the variant winning. A parameter mapping (one with ``value``, ``path``,
+merged key by key, the variant winning. The file extended must lie in the folder of the scenario
+named on the command line or below it (a relative path without ``..``; symbolic links may not
+lead out), or be a scenario shipped with fiscalsim (``package:hegang/baseline``, or its path):
+a scenario received from someone else cannot make fiscalsim read, and copy into a results
+manifest, any other file. A parameter mapping (one with ``value``, ``path``,
 ``distribution`` or ``table``) and any list are replaced whole — a changed number needs its own
 unit and source. Every merged key remembers the file and line it came from, so errors point at
 the file that set it. Overrides (``--set key.path=value``, the value read as YAML) apply last.
@@ -9,9 +13,11 @@ the file that set it. Overrides (``--set key.path=value``, the value read as YAM
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from fiscalsim.scenario.errors import shown
 from fiscalsim.scenario.yamlio import Node, ScenarioError, load_yaml, load_yaml_text
 
 LEAF_KEYS = ("value", "path", "distribution", "table")
@@ -41,6 +47,11 @@ def merge(base: Node, child: Node) -> Node:
     return out
 
 
+def bundled_folder() -> Path:
+    """The folder of the scenarios shipped with fiscalsim (resolved)."""
+    return Path(str(resources.files("fiscalsim").joinpath("scenarios"))).resolve()
+
+
 def load_tree(path: Path, chain: tuple[Path, ...] = ()) -> tuple[Node, list[Path]]:
     """The merged tree of ``path`` and the files it extends (nearest last)."""
     path = path.resolve()
@@ -53,19 +64,42 @@ def load_tree(path: Path, chain: tuple[Path, ...] = ()) -> tuple[Node, list[Path
         raise ScenarioError("a scenario file must be a mapping", str(path), 1)
     if "extends" not in node:
         return node, [path]
-    ref = node["extends"]
     file, line = node.where("extends")
-    if not isinstance(ref, str) or not ref.strip():
-        raise ScenarioError("extends must name a scenario file", file, line, "extends")
-    base_path = (path.parent / ref)
-    if not base_path.is_file():
-        raise ScenarioError(f"extends: file not found: {base_path}", file, line, "extends")
+    base_path = extended_file(node["extends"], path, (chain[0] if chain else path).parent, file, line)
     base, files = load_tree(base_path, (*chain, path))
     own = Node({k: v for k, v in node.items() if k != "extends"})
     own.file, own.line = node.file, node.line
     own.key_lines = {k: v for k, v in node.key_lines.items() if k != "extends"}
     own.key_files = {}
     return merge(base, own), [*files, path]
+
+
+def extended_file(ref: Any, path: Path, top: Path, file: str, line: int | None) -> Path:
+    """The file named by ``extends: ref`` in ``path``, under the rule stated in the module docstring."""
+    if not isinstance(ref, str) or not ref.strip() or "\x00" in ref:
+        raise ScenarioError("extends must name a scenario file", file, line, "extends")
+    bundled = bundled_folder()
+    if ref.startswith("package:"):
+        target = (bundled / f"{ref.removeprefix('package:').removesuffix('.yaml')}.yaml").resolve()
+        allowed = target.is_relative_to(bundled)
+    else:
+        rel = Path(ref)
+        target = (path.parent / rel).resolve()
+        inside = ".." not in rel.parts and not rel.is_absolute() and target.is_relative_to(top)
+        allowed = inside or target.is_relative_to(bundled)
+    if not allowed:
+        raise ScenarioError(f"{shown(ref)} is outside this scenario's folder; name a file in "
+                            f"{top} or below it (no '..', no absolute path), or a bundled scenario as "
+                            "package:hegang/baseline", file, line, "extends")
+    if not target.is_file():
+        raise ScenarioError(f"file not found: {target}", file, line, "extends")
+    return target
+
+
+def composed_tree(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Node:
+    """The tree of a scenario file after ``extends:`` and overrides: keys with their file and line."""
+    node, _ = load_tree(Path(path))
+    return apply_overrides(node, list(overrides))
 
 
 def apply_overrides(tree: Node, overrides: list[str]) -> Node:

@@ -11,7 +11,6 @@ import pandas as pd
 from fiscalsim import refdata
 from fiscalsim.demography import schedules
 from fiscalsim.demography.base import graduate_census, move_back
-from fiscalsim.demography.graduation import parse_age_groups
 from fiscalsim.demography.lifetable import default_ax, life_table, survival_ratios
 from fiscalsim.demography.migration import (
     RogersCastro,
@@ -25,7 +24,10 @@ from fiscalsim.demography.retirement import (
     RetirementRule,
     RetirementSchedule,
 )
+from fiscalsim.scenario.errors import shown
 from fiscalsim.scenario.schema import Choice, Integer, Param, Section, Text
+from fiscalsim.scenario.tables import age_group_bounds, check_age_groups
+from fiscalsim.scenario.tables import read_census_table as read_checked_census
 from fiscalsim.scenario.yamlio import ScenarioError
 
 N_AGES = schedules.N_AGES
@@ -127,43 +129,64 @@ def _retirement_rules(ret: dict[str, Any]) -> dict[str, RetirementRule]:
     return rules
 
 
+CENSUS_KEY = "demography.census.table"
+
+
 def read_census_table(spec: str, scenario_dir: Path) -> pd.DataFrame:
+    """The census table named by ``demography.census.table`` (every cell checked)."""
     if spec.startswith("package:"):
         name = spec.removeprefix("package:")
         if name != "census_hegang_2010_2020.csv":
-            raise ScenarioError(f"no packaged census table {name!r}", key="demography.census.table")
+            raise ScenarioError(f"no packaged census table {shown(name)}", key=CENSUS_KEY)
         return refdata.census_table()
-    path = (scenario_dir / spec).resolve()
-    try:
-        df = pd.read_csv(path)
-    except FileNotFoundError:
-        raise ScenarioError(f"census table not found: {path}", key="demography.census.table") from None
-    needed = {"census_year", "unit_code", "unit_name", "sex", "age_group", "persons"}
-    if not needed <= set(df.columns):
-        raise ScenarioError(f"census table {path} lacks columns {sorted(needed - set(df.columns))}",
-                            key="demography.census.table")
-    return df
+    return read_checked_census(scenario_dir / spec, CENSUS_KEY)
 
 
 def census_by_unit(df: pd.DataFrame, year: int, prefecture_code: int) -> tuple[list[int], list[str], list[str], np.ndarray]:
-    """Unit codes, names, age-group labels and counts ``(n_units, 2, n_groups)`` of a census."""
+    """Unit codes, names, age-group labels and counts ``(n_units, 2, n_groups)`` of a census.
+
+    Every unit must have a row for each sex and each of the census's age groups, and people."""
     sub = df[(df["census_year"] == year) & (df["unit_code"] // 100 == prefecture_code // 100)]
     sub = sub[sub["unit_code"] != prefecture_code]
     if sub.empty:
         raise ScenarioError(f"no census {year} rows for units of {prefecture_code}", key="demography.census")
-    if (sub["persons"] < 0).any():
-        raise ScenarioError("census table has negative counts", key="demography.census.table")
-    labels = list(dict.fromkeys(sub["age_group"]))
-    labels.sort(key=lambda lab: int(str(lab).rstrip("+").split("-")[0]))
-    parse_age_groups(labels)
-    units = sub[["unit_code", "unit_name"]].drop_duplicates().sort_values("unit_code")
+    labels = sorted(dict.fromkeys(sub["age_group"].astype(str)), key=lambda lab: age_group_bounds(lab)[0])
+    check_age_groups(labels, f"census {year}", CENSUS_KEY)
+    units = sub[["unit_code", "unit_name"]].drop_duplicates("unit_code").sort_values("unit_code")
     codes, names = units["unit_code"].astype(int).tolist(), units["unit_name"].astype(str).tolist()
     wide = sub.pivot_table(index=["unit_code", "sex"], columns="age_group", values="persons", aggfunc="sum")
     counts = np.zeros((len(codes), 2, len(labels)))
-    for i, code in enumerate(codes):
+    for i, (code, name) in enumerate(zip(codes, names, strict=True)):
         for s, sex in enumerate(("male", "female")):
-            counts[i, s] = wide.loc[(code, sex), labels].to_numpy(dtype=float)
+            if (code, sex) not in wide.index:
+                raise ScenarioError(f"census {year}: unit {code} ({name}) has no {sex} rows", key=CENSUS_KEY)
+            row = wide.loc[(code, sex), labels]
+            if row.isna().any():
+                lacking = [lab for lab in labels if np.isnan(row[lab])]
+                raise ScenarioError(f"census {year}: unit {code} ({name}) has no {sex} row for age groups "
+                                    f"{lacking[:6]}", key=CENSUS_KEY)
+            counts[i, s] = row.to_numpy(dtype=float)
+        if counts[i].sum() <= 0:
+            raise ScenarioError(f"census {year}: unit {code} ({name}) has no persons", key=CENSUS_KEY)
     return codes, names, labels, counts
+
+
+def _lee_carter(fit_from: int, fit_to: int) -> schedules.LeeCarter:
+    if fit_to <= fit_from:
+        raise ScenarioError("lee_carter_fit_to must be after lee_carter_fit_from", key="demography.mortality")
+    try:
+        return schedules.lee_carter_from_wpp(fit_from, fit_to)
+    except ValueError as exc:
+        raise ScenarioError(f"no Lee-Carter decline between {fit_from} and {fit_to}: {exc}",
+                            key="demography.mortality.lee_carter_fit_to") from None
+
+
+def _fertility_pattern(year: int) -> np.ndarray:
+    years = refdata.wpp_asfr_table()["year"]
+    if year not in set(years.tolist()):
+        raise ScenarioError(f"WPP has no fertility pattern for {year}; it covers {years.min()}-{years.max()}",
+                            key="demography.fertility.pattern_year")
+    return schedules.wpp_fertility_pattern(year)
 
 
 def local_mx(year: int, multiplier: float) -> np.ndarray:
@@ -198,18 +221,19 @@ def build_demography(d: dict[str, Any], years: np.ndarray, scenario_dir: Path) -
     lt = life_table(mx_base, default_ax(mx_base))
     pop_census = graduate_census(labels, counts, lt)
 
-    if mort["lee_carter_fit_to"] <= mort["lee_carter_fit_from"]:
-        raise ScenarioError("lee_carter_fit_to must be after lee_carter_fit_from", key="demography.mortality")
-    lc = schedules.lee_carter_from_wpp(mort["lee_carter_fit_from"], mort["lee_carter_fit_to"])
+    lc = _lee_carter(mort["lee_carter_fit_from"], mort["lee_carter_fit_to"])
 
     fert = d["fertility"]
-    pattern = schedules.wpp_fertility_pattern(fert["pattern_year"])
+    pattern = _fertility_pattern(fert["pattern_year"])
 
     mig = d["migration"]
     if mig["profile"] == "residual":
         first = mig["first_census"]
         if first is None:
             raise ScenarioError("the residual profile needs first_census", key="demography.migration")
+        if first >= census["year"]:
+            raise ScenarioError(f"first_census {first} must be before the census year {census['year']}",
+                                key="demography.migration.first_census")
         _, _, labels1, counts1 = census_by_unit(df, first, census["prefecture_code"])
         interval = census["year"] - first
         surv = survival_between(first, interval, multiplier)
@@ -220,14 +244,15 @@ def build_demography(d: dict[str, Any], years: np.ndarray, scenario_dir: Path) -
         shape = estimate_residual_migration(p1, p2, surv, ratio).rates
     else:
         shape = rogers_castro_intensity(RogersCastro(), N_AGES)
-    g = normalise_intensity(shape, pop_census)
     rate = mig["rate"].series(years)
-
-    # Move the census back to 1 January of the census year (see fiscalsim.demography.base).
-    fraction = (census["month"] - 1) / 12.0
-    S, _ = survival_ratios(lt.Lx, lt.Tx)
-    migrants = rate[0] * g * pop_census
-    base = move_back(pop_census, fraction, S, lt, migrants)
+    try:
+        g = normalise_intensity(shape, pop_census)
+        # Move the census back to 1 January of the census year (see fiscalsim.demography.base).
+        S, _ = survival_ratios(lt.Lx, lt.Tx)
+        base = move_back(pop_census, (census["month"] - 1) / 12.0, S, lt, rate[0] * g * pop_census)
+    except ValueError as exc:  # inputs that leave no population to project
+        raise ScenarioError(f"the census and migration inputs give no usable base population: {exc}",
+                            key="demography.migration") from None
 
     ret = d["retirement"]
     return DemographyInputs(

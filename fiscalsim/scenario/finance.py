@@ -11,6 +11,7 @@ import numpy as np
 from fiscalsim.demography.projector import AR1
 from fiscalsim.economy import EconomyInputs
 from fiscalsim.finance.inputs import BaseAccounts, FinanceParams
+from fiscalsim.scenario.errors import Problems
 from fiscalsim.scenario.maturities import parse_maturity_tables
 from fiscalsim.scenario.schema import Param, ParamValue, Raw, Section
 from fiscalsim.scenario.yamlio import ScenarioError
@@ -207,11 +208,14 @@ def build_finance(s: dict[str, Any], years: np.ndarray, scenario_dir: Path, debt
     f, pe, st, d = s["finance"], s["pension"], s["staffing"], s["debt"]
     transfer = [f[k].scalar() for k in ("transfer_share_equalisation", "transfer_share_special",
                                         "transfer_share_tax_returns")]
-    _sum_to_one(transfer, ["transfer shares"], "finance")
     need = [f[k].scalar() for k in ("need_weight_residents", "need_weight_pupils", "need_weight_elderly")]
-    _sum_to_one(need, ["need weights"], "finance")
     cats = [st[k].scalar() for k in ("share_civil_servants", "share_institutions", "share_off_quota")]
-    _sum_to_one(cats, ["staff category shares"], "staffing")
+    problems = Problems()
+    for values, what, section in ((transfer, "transfer shares", "finance"), (need, "need weights", "finance"),
+                                  (cats, "staff category shares", "staffing")):
+        with problems.collect():
+            _sum_to_one(values, [what], section)
+    problems.raise_if_any()
     return FinanceParams(
         resource_tax_share=f["resource_tax_share"].scalar(),
         transfer_shares=tuple(transfer), need_weights=tuple(need),

@@ -10,21 +10,24 @@ key path. The same tree generates the scenario reference in ``docs/``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from fiscalsim.scenario.errors import Problems, shown
+from fiscalsim.scenario.tables import YEARS, read_param_table
 from fiscalsim.scenario.uncertainty import (
     Distribution,
     Process,
-    _check_support,
-    _parse_clip,
-    _parse_distribution,
-    _parse_process,
-    _read_table,
+    check_support,
+    is_number,
+    parse_clip,
+    parse_distribution,
+    parse_process,
 )
 from fiscalsim.scenario.yamlio import Node, ScenarioError, suggest
-from fiscalsim.units import UNITS, UnitError, model_unit, to_model_units
+from fiscalsim.units import UNITS, model_unit, source_unit_conflict, to_model_units
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,18 @@ class ParamValue:
         idx = np.searchsorted(xs, years, side="right") - 1
         return ys[np.clip(idx, 0, len(xs) - 1)]
 
+    def upper_bound(self) -> float:
+        """The largest value the parameter takes on any path and year, model units (``inf`` if unbounded)."""
+        if self.path is not None:
+            hi = max(v for _, v in self.path)
+        elif self.distribution is not None:
+            hi = self.distribution.upper()
+        else:
+            hi = float(self.value)
+        if self.process is not None:
+            hi = np.inf
+        return min(hi, self.clip[1]) if self.clip is not None else hi
+
     def scalar(self) -> float:
         """The value (the median of a distribution)."""
         if self.path is not None:
@@ -160,36 +175,48 @@ def _where(node: Any, key: str | None) -> tuple[str | None, int | None]:
     return None, None
 
 
-def _is_number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and np.isfinite(x)
+def validate(node: Any, schema: Section, keypath: str = "", parent: Any = None,
+             problems: Problems | None = None) -> dict[str, Any]:
+    """Validate a mapping against ``schema``; returns nested dicts of validated values.
+
+    Every error is recorded in ``problems`` and the walk goes on (a field with an error is left
+    out of the result). Without ``problems``, all errors found are raised together at the end.
+    """
+    own = problems is None
+    problems = Problems() if problems is None else problems
+    out = _validate_section(node, schema, keypath, parent, problems)
+    if own:
+        problems.raise_if_any()
+    return out
 
 
-def validate(node: Any, schema: Section, keypath: str = "", parent: Any = None) -> dict[str, Any]:
-    """Validate a mapping against ``schema``; returns nested dicts of validated values."""
+def _validate_section(node: Any, schema: Section, keypath: str, parent: Any, problems: Problems) -> dict[str, Any]:
     if not isinstance(node, dict):
         file, line = _where(parent, keypath.rsplit(".", 1)[-1] if keypath else None)
-        raise ScenarioError("expected a mapping", file, line, keypath or None)
+        problems.add(ScenarioError(f"expected a mapping, got {shown(node)}", file, line, keypath or None))
+        return {}
     out: dict[str, Any] = {}
     for key in node:
         if key not in schema.fields:
             file, line = _where(node, key)
-            raise ScenarioError(
-                f"unknown key; expected one of {sorted(schema.fields)}",
-                file, line, _join(keypath, key), suggest(key, list(schema.fields)),
-            )
+            problems.add(ScenarioError(f"unknown key; expected one of {sorted(schema.fields)}",
+                                       file, line, _join(keypath, key), suggest(str(key), list(schema.fields))))
     for key, spec in schema.fields.items():
         path = _join(keypath, key)
-        if key not in node:
-            default = getattr(spec, "default", None)
-            if default is not None:
-                out[key] = default
-                continue
-            if getattr(spec, "required", True):
-                file, line = _where(node, None)
-                raise ScenarioError(f"missing required key {key!r} ({_describe(spec)})", file, line, keypath or None)
+        if key in node:
+            if isinstance(spec, Section):
+                out[key] = _validate_section(node[key], spec, path, node, problems)
+            else:
+                with problems.collect():
+                    out[key] = _validate_field(node, key, spec, path)
+        elif getattr(spec, "default", None) is not None:
+            out[key] = spec.default
+        elif getattr(spec, "required", True):
+            file, line = _where(node, None)
+            problems.add(ScenarioError(f"missing required key {key!r} ({_describe(spec)})", file, line,
+                                       keypath or None))
+        else:
             out[key] = None
-            continue
-        out[key] = _validate_field(node, key, spec, path)
     return out
 
 
@@ -208,20 +235,18 @@ def _describe(spec: Any) -> str:
 def _validate_field(node: Node, key: str, spec: Any, path: str) -> Any:
     value = node[key]
     file, line = _where(node, key)
-    if isinstance(spec, Section):
-        return validate(value, spec, path, node)
     if isinstance(spec, Param):
         return _validate_param(value, spec, path, file, line)
     if isinstance(spec, Integer):
         if not isinstance(value, int) or isinstance(value, bool):
-            raise ScenarioError(f"expected an integer, got {value!r}", file, line, path)
+            raise ScenarioError(f"expected an integer, got {shown(value)}", file, line, path)
         _check_range(value, spec.lo, spec.hi, file, line, path)
         return value
     if isinstance(spec, Choice):
-        if value not in spec.options:
+        if not isinstance(value, str) or value not in spec.options:
             raise ScenarioError(
-                f"expected one of {list(spec.options)}, got {value!r}", file, line, path,
-                suggest(str(value), list(spec.options)),
+                f"expected one of {list(spec.options)}, got {shown(value)}", file, line, path,
+                suggest(str(value), list(spec.options)) if isinstance(value, str) else None,
             )
         return value
     if isinstance(spec, Raw):
@@ -235,20 +260,21 @@ def _validate_field(node: Node, key: str, spec: Any, path: str) -> Any:
 
 def _check_range(v: float, lo: float | None, hi: float | None, file, line, path) -> None:
     if (lo is not None and v < lo) or (hi is not None and v > hi):
-        raise ScenarioError(f"{v!r} is outside the allowed range [{lo}, {hi}]", file, line, path)
+        raise ScenarioError(f"{shown(v)} is outside the allowed range [{lo}, {hi}]", file, line, path)
 
 
-def _validate_param(value: Any, spec: Param, path: str, file, line) -> ParamValue:
+def _check_param_keys(value: Any, spec: Param, path: str, file, line) -> str:
+    """The keys, unit and source of a parameter mapping; returns its unit."""
     if not isinstance(value, dict):
         raise ScenarioError(
-            f"expected a mapping with value (or path), unit and source; got {value!r}", file, line, path
+            f"expected a mapping with value (or path), unit and source; got {shown(value)}", file, line, path
         )
     for k in value:
         if k not in PARAM_KEYS:
             f2, l2 = _where(value, k)
             raise ScenarioError(
                 f"unknown key; a parameter takes {list(PARAM_KEYS)}", f2, l2, _join(path, k),
-                suggest(k, list(PARAM_KEYS)),
+                suggest(str(k), list(PARAM_KEYS)),
             )
     if "unit" not in value:
         raise ScenarioError(f"missing unit; expected one of {list(UNITS[spec.dimension])}", file, line, path)
@@ -257,16 +283,24 @@ def _validate_param(value: Any, spec: Param, path: str, file, line) -> ParamValu
     unit = value["unit"]
     f_unit, l_unit = _where(value, "unit")
     if not isinstance(unit, str):
-        raise ScenarioError(f"unit must be text, got {unit!r}", f_unit, l_unit, _join(path, "unit"))
+        raise ScenarioError(f"unit must be text, got {shown(unit)}", f_unit, l_unit, _join(path, "unit"))
+    if unit not in UNITS[spec.dimension]:
+        raise ScenarioError(f"unit {shown(unit)} is not a unit of {spec.dimension}; expected one of "
+                            f"{list(UNITS[spec.dimension])}", f_unit, l_unit, _join(path, "unit"),
+                            suggest(unit, list(UNITS[spec.dimension])))
+    conflict = source_unit_conflict(value["source"], unit)
+    if conflict:
+        raise ScenarioError(conflict, f_unit, l_unit, _join(path, "unit"))
+    return unit
+
+
+def _validate_param(value: Any, spec: Param, path: str, file, line) -> ParamValue:
+    unit = _check_param_keys(value, spec, path, file, line)
 
     def convert(x: Any, where_line: int | None, check_range: bool = True) -> float:
-        if not _is_number(x):
-            raise ScenarioError(f"expected a number, got {x!r}", file, where_line, path)
-        try:
-            v = to_model_units(float(x), unit, spec.dimension)
-        except UnitError as exc:
-            raise ScenarioError(str(exc), f_unit, l_unit, _join(path, "unit"),
-                                suggest(unit, list(UNITS[spec.dimension]))) from None
+        if not is_number(x):
+            raise ScenarioError(f"expected a number, got {shown(x)}", file, where_line, path)
+        v = to_model_units(float(x), unit, spec.dimension)
         if check_range and ((spec.lo is not None and v < spec.lo) or (spec.hi is not None and v > spec.hi)):
             mu = model_unit(spec.dimension)
             raise ScenarioError(
@@ -280,36 +314,54 @@ def _validate_param(value: Any, spec: Param, path: str, file, line) -> ParamValu
         raise ScenarioError("give exactly one of value, path, distribution or table", file, line, path)
     kind = kinds[0]
     interpolation = value.get("interpolation", "linear")
-    if interpolation not in ("linear", "step"):
+    if not isinstance(interpolation, str) or interpolation not in ("linear", "step"):
         f2, l2 = _where(value, "interpolation")
-        raise ScenarioError(f"expected linear or step, got {interpolation!r}", f2, l2, _join(path, "interpolation"))
-    process = _parse_process(value, path, unit, spec, convert) if "process" in value else None
-    clip = _parse_clip(value, path, convert) if "clip" in value else None
+        raise ScenarioError(f"expected linear or step, got {shown(interpolation)}", f2, l2,
+                            _join(path, "interpolation"))
+    process = parse_process(value, path, unit, spec, convert) if "process" in value else None
+    clip = parse_clip(value, path, convert) if "clip" in value else None
     extra = {"process": process, "clip": clip}
     if process is not None and not spec.allow_path:
         raise ScenarioError("this parameter takes a single value; it cannot follow a process", file, line, path)
+    distribution = parse_distribution(value, path, convert) if kind == "distribution" else None
     if process is not None or kind == "distribution":
-        _check_support(value, kind, process, clip, spec, path, file, line)
+        check_support(value, kind, process, clip, spec, path, file, line)
     if kind == "value":
         _, lv = _where(value, "value")
         return ParamValue(convert(value["value"], lv), None, interpolation, unit, value["source"], **extra)
     if kind == "distribution":
-        return ParamValue(None, None, interpolation, unit, value["source"],
-                          distribution=_parse_distribution(value, path, convert), **extra)
+        return ParamValue(None, None, interpolation, unit, value["source"], distribution=distribution, **extra)
     if not spec.allow_path:
         raise ScenarioError(f"this parameter takes a single value, not a {kind}", file, line, path)
-    if kind == "table":
-        points = _read_table(value, path, convert)
-        return ParamValue(None, tuple(points), interpolation, unit, value["source"], **extra)
+    points = _table_points(value, path, convert) if kind == "table" else _path_points(value, path, convert)
+    return ParamValue(None, tuple(points), interpolation, unit, value["source"], **extra)
+
+
+def _path_points(value: Node, path: str, convert) -> list[tuple[int, float]]:
     pts = value["path"]
     f2, lp = _where(value, "path")
     if not isinstance(pts, dict) or not pts:
         raise ScenarioError("path must map years to values", f2, lp, _join(path, "path"))
     points = []
     for year in pts:
-        if not isinstance(year, int) or isinstance(year, bool):
-            raise ScenarioError(f"path years must be integers, got {year!r}", f2, lp, _join(path, "path"))
         ly = pts.key_lines.get(year, lp) if isinstance(pts, Node) else lp
+        if not isinstance(year, int) or isinstance(year, bool):
+            raise ScenarioError(f"path years must be integers, got {shown(year)}", f2, ly, _join(path, "path"))
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise ScenarioError(f"path year {year} is not a year from {YEARS[0]} to {YEARS[1]}", f2, ly,
+                                _join(path, "path"))
         points.append((year, convert(pts[year], ly)))
-    points.sort()
-    return ParamValue(None, tuple(points), interpolation, unit, value["source"], **extra)
+    return sorted(points)
+
+
+def _table_points(value: Node, path: str, convert) -> list[tuple[int, float]]:
+    """``table: {file: x.csv, column: name}``: a CSV with a ``year`` column, relative to the file."""
+    node = value["table"]
+    f, line = _where(value, "table")
+    key = _join(path, "table")
+    if not isinstance(node, dict) or set(node) != {"file", "column"}:
+        raise ScenarioError("table takes file and column", f, line, key)
+    if not isinstance(node["file"], str) or not isinstance(node["column"], str):
+        raise ScenarioError("table file and column must be text", f, line, key)
+    csv = Path(f).parent / node["file"] if f else Path(node["file"])
+    return [(year, convert(v, line)) for year, v in read_param_table(csv, node["column"], key, f, line)]

@@ -6,10 +6,12 @@ Parsed here, attached to :class:`fiscalsim.scenario.schema.ParamValue`; drawn pe
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from fiscalsim.scenario.errors import shown
 from fiscalsim.scenario.yamlio import Node, ScenarioError, suggest
 from fiscalsim.units import model_unit
 
@@ -24,8 +26,14 @@ def _where(node, key):
     return None, None
 
 
-def _is_number(x) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and np.isfinite(x)
+def is_number(x) -> bool:
+    """A finite int or float (not a bool); ints too large for a float are not numbers here."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return False
+    try:
+        return math.isfinite(float(x))
+    except OverflowError:
+        return False
 
 
 DISTRIBUTIONS = {
@@ -73,6 +81,11 @@ class Distribution:
         """The median: the value used where a single value is needed (e.g. the base population)."""
         return float(self.ppf(np.array(0.5)))
 
+    def upper(self) -> float:
+        """The largest value a draw can take (``inf`` for normal and lognormal)."""
+        p = dict(self.params)
+        return float(p.get("value", p.get("high", np.inf)))
+
 
 @dataclass(frozen=True)
 class Process:
@@ -94,15 +107,15 @@ class Process:
         return p["drift"] * steps[None, :] + p["sigma"] * np.cumsum(eps, axis=-1)
 
 
-def _parse_distribution(value: Node, path: str, convert) -> Distribution:
+def parse_distribution(value: Node, path: str, convert) -> Distribution:
     node = value["distribution"]
     f, line = _where(value, "distribution")
     key = _join(path, "distribution")
     if not isinstance(node, dict) or "kind" not in node:
         raise ScenarioError(f"expected a mapping with kind (one of {list(DISTRIBUTIONS)})", f, line, key)
     kind = node["kind"]
-    if kind not in DISTRIBUTIONS:
-        raise ScenarioError(f"expected one of {list(DISTRIBUTIONS)}, got {kind!r}", f, line, _join(key, "kind"),
+    if not isinstance(kind, str) or kind not in DISTRIBUTIONS:
+        raise ScenarioError(f"expected one of {list(DISTRIBUTIONS)}, got {shown(kind)}", f, line, _join(key, "kind"),
                             suggest(str(kind), list(DISTRIBUTIONS)))
     wanted = DISTRIBUTIONS[kind]
     for k in node:
@@ -116,8 +129,8 @@ def _parse_distribution(value: Node, path: str, convert) -> Distribution:
             raise ScenarioError(f"missing {k} (a {kind} distribution takes {list(wanted)})", f, line, key)
         f2, l2 = _where(node, k)
         raw = node[k]
-        if not _is_number(raw):
-            raise ScenarioError(f"expected a number, got {raw!r}", f2, l2, _join(key, k))
+        if not is_number(raw):
+            raise ScenarioError(f"expected a number, got {shown(raw)}", f2, l2, _join(key, k))
         v = convert(raw, l2, check_range=False) if k in _IN_UNITS else float(raw)
         params.append((k, v))
     p = dict(params)
@@ -135,11 +148,11 @@ def _parse_distribution(value: Node, path: str, convert) -> Distribution:
     return Distribution(kind, tuple(params))
 
 
-def _parse_process(value: Node, path: str, unit: str, spec, convert) -> Process:
+def parse_process(value: Node, path: str, unit: str, spec, convert) -> Process:
     node = value["process"]
     f, line = _where(value, "process")
     key = _join(path, "process")
-    if not isinstance(node, dict) or node.get("kind") not in PROCESSES:
+    if not isinstance(node, dict) or not isinstance(node.get("kind"), str) or node["kind"] not in PROCESSES:
         raise ScenarioError(f"expected a mapping with kind one of {list(PROCESSES)}", f, line, key)
     wanted = PROCESSES[node["kind"]]
     for k in node:
@@ -149,7 +162,7 @@ def _parse_process(value: Node, path: str, unit: str, spec, convert) -> Process:
                                 suggest(str(k), list(wanted)))
     params = []
     for k in wanted:
-        if k not in node or not _is_number(node[k]):
+        if k not in node or not is_number(node[k]):
             raise ScenarioError(f"{k} must be a number", f, line, key)
         _, l2 = _where(node, k)
         params.append((k, convert(node[k], l2, check_range=False) if k in _IN_UNITS or k == "sigma" else float(node[k])))
@@ -159,7 +172,7 @@ def _parse_process(value: Node, path: str, unit: str, spec, convert) -> Process:
     return Process(node["kind"], tuple(params))
 
 
-def _check_support(value: Node, kind: str, process, clip, spec, path: str, file, line) -> None:
+def check_support(value: Node, kind: str, process, clip, spec, path: str, file, line) -> None:
     """Draws must stay inside the parameter's range: bounded distributions must lie inside it;
     unbounded ones and processes need an explicit clip inside it."""
     lo = -np.inf if spec.lo is None else spec.lo
@@ -181,44 +194,12 @@ def _check_support(value: Node, kind: str, process, clip, spec, path: str, file,
                             f"{model_unit(spec.dimension)}: add clip: [low, high] inside it", file, line, path)
 
 
-def _parse_clip(value: Node, path: str, convert) -> tuple[float, float]:
+def parse_clip(value: Node, path: str, convert) -> tuple[float, float]:
     node = value["clip"]
     f, line = _where(value, "clip")
-    if not (isinstance(node, list) and len(node) == 2 and all(_is_number(x) for x in node)):
+    if not (isinstance(node, list) and len(node) == 2 and all(is_number(x) for x in node)):
         raise ScenarioError("clip must be [low, high]", f, line, _join(path, "clip"))
     lo, hi = (convert(x, line, check_range=False) for x in node)
     if hi < lo:
         raise ScenarioError("clip must be [low, high] with low ≤ high", f, line, _join(path, "clip"))
     return lo, hi
-
-
-def _read_table(value: Node, path: str, convert) -> list[tuple[int, float]]:
-    """``table: {file: x.csv, column: name}``: a CSV with a ``year`` column, relative to the file."""
-    from pathlib import Path
-
-    import pandas as pd
-
-    node = value["table"]
-    f, line = _where(value, "table")
-    key = _join(path, "table")
-    if not isinstance(node, dict) or set(node) != {"file", "column"}:
-        raise ScenarioError("table takes file and column", f, line, key)
-    csv = Path(f).parent / str(node["file"]) if f else Path(str(node["file"]))
-    try:
-        df = pd.read_csv(csv)
-    except FileNotFoundError:
-        raise ScenarioError(f"table file not found: {csv}", f, line, key) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise ScenarioError(f"cannot read table {csv}: {exc}", f, line, key) from None
-    if "year" not in df.columns or node["column"] not in df.columns:
-        raise ScenarioError(f"table {csv} needs columns year and {node['column']!r}; it has {list(df.columns)}",
-                            f, line, key)
-    points = []
-    for i, (year, v) in enumerate(zip(df["year"], df[node["column"]], strict=True)):
-        if not float(year).is_integer() or not _is_number(v):
-            raise ScenarioError(f"{csv}: row {i + 2}: expected an integer year and a number", f, line, key)
-        points.append((int(year), convert(float(v), line)))
-    if not points or len({p[0] for p in points}) != len(points):
-        raise ScenarioError(f"{csv}: years must be present and unique", f, line, key)
-    return sorted(points)
-

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from fiscalsim.scenario.errors import Problems
 from fiscalsim.scenario.schema import ParamValue
 from fiscalsim.scenario.yamlio import ScenarioError
 from fiscalsim.simulate.seeding import standard_normal
@@ -126,14 +127,16 @@ def collect_uncertain(settings: dict[str, Any], prefix: str = "") -> list[tuple[
 
 
 def resolve_uncertain(settings: dict[str, Any]) -> list[Uncertain]:
-    """Check each uncertain parameter against the registry; raise a ScenarioError otherwise."""
-    result = []
+    """Check each uncertain parameter against the registry; raise every ScenarioError found."""
+    result, problems = [], Problems()
     for key, param in collect_uncertain(settings):
         if key not in REGISTRY:
             reason = next((why for prefix, why in FIXED_REASONS.items() if key.startswith(prefix)),
                           "it enters the model only through its base-year value")
-            raise ScenarioError(f"this parameter cannot be uncertain: {reason}", key=key)
+            problems.add(ScenarioError(f"this parameter cannot be uncertain: {reason}", key=key))
+            continue
         result.append(Uncertain(key, param, REGISTRY[key]))
+    problems.raise_if_any()
     return result
 
 
