@@ -48,11 +48,13 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
                                initializer=_die_with_parent, initargs=(os.getpid(),))
 
 
-def map_in_workers(jobs: int, func, arg_lists: list[tuple], on_done=None) -> list:
+def map_in_workers(jobs: int, func, arg_lists: list[tuple], on_done=None, consume=None) -> list | None:
     """``[func(*args) for args in arg_lists]`` in ``jobs`` worker processes, results in order.
 
-    ``on_done(i)`` is called as task ``i`` completes. If the caller is interrupted (Ctrl-C,
-    SIGTERM) or a task fails, the workers are terminated at once instead of finishing their tasks.
+    ``on_done(i)`` is called as task ``i`` completes. With ``consume``, ``consume(i, result)`` is
+    called instead as each task completes (in any order) and no result is kept, so memory holds
+    one result at a time; None is returned. If the caller is interrupted (Ctrl-C, SIGTERM) or a
+    task fails, the workers are terminated at once instead of finishing their tasks.
     """
     from concurrent.futures import as_completed
 
@@ -61,8 +63,12 @@ def map_in_workers(jobs: int, func, arg_lists: list[tuple], on_done=None) -> lis
     try:
         futures = {pool.submit(func, *args): i for i, args in enumerate(arg_lists)}
         for fut in as_completed(futures):
-            i = futures[fut]
-            results[i] = fut.result()
+            i = futures.pop(fut)
+            if consume is not None:
+                consume(i, fut.result())
+                del fut  # the future holds the result
+            else:
+                results[i] = fut.result()
             if on_done is not None:
                 on_done(i)
     except BaseException:
@@ -72,4 +78,4 @@ def map_in_workers(jobs: int, func, arg_lists: list[tuple], on_done=None) -> lis
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    return results
+    return None if consume is not None else results
