@@ -24,7 +24,7 @@ from fiscalsim.scenario import Scenario
 from fiscalsim.simulate.engine import run_block
 from fiscalsim.simulate.population import path_blocks
 from fiscalsim.simulate.seeding import BLOCK_PATHS
-from fiscalsim.simulate.workers import map_in_workers
+from fiscalsim.simulate.workers import share_with_workers
 from fiscalsim.triggers.rules import Rule, first_passage
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,9 @@ def _single_threaded_env() -> dict[str, str | None]:
 
 def run_scenario(sc: Scenario, n_paths: int, entropy: int, jobs: int = 1, chunk_paths: int = 1024,
                  progress: Callable[[int], None] | None = None, deterministic: bool = False) -> RunResult:
-    """All paths of a scenario; identical results for any ``jobs`` and ``chunk_paths``."""
+    """All paths of a scenario; identical results for any ``jobs`` and ``chunk_paths``.
+
+    ``jobs`` processes compute chunks: this one and ``jobs − 1`` workers."""
     if n_paths < 1 or jobs < 1 or chunk_paths < 1:
         raise ValueError("n_paths, jobs and chunk_paths must be positive")
     spans = chunks(n_paths, chunk_paths)
@@ -163,14 +165,13 @@ def run_scenario(sc: Scenario, n_paths: int, entropy: int, jobs: int = 1, chunk_
         if progress is not None:
             progress(spans[i][1] - spans[i][0])
 
+    tasks = [(sc, entropy, a, b, deterministic) for a, b in spans]
     if jobs == 1 or len(spans) == 1:
-        for i, (start, stop) in enumerate(spans):
-            take(i, run_chunk(sc, entropy, start, stop, deterministic))
+        share_with_workers(1, run_chunk, tasks, take)
     else:
         saved = _single_threaded_env()
-        try:
-            map_in_workers(min(jobs, len(spans)), run_chunk, [(sc, entropy, a, b, deterministic) for a, b in spans],
-                           consume=take)
+        try:  # this process computes chunks too while the jobs − 1 workers start
+            share_with_workers(jobs, run_chunk, tasks, take)
         finally:
             for k, v in saved.items():
                 if v is None:

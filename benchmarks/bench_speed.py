@@ -1,0 +1,189 @@
+"""Speed and memory of a full ``fiscalsim run`` against the bare NumPy cohort kernel (issue 13).
+
+In one session this times
+
+1. the reference, ``../shared/bench/bare_kernel.py`` (a lean in-place NumPy cohort step on the
+   Hegang shapes, 41 years; it prints its own seconds and peak MB), as a subprocess;
+2. ``python -m fiscalsim.cli run --paths N --seed 1 --no-charts`` on the Hegang baseline (people,
+   books and triggers) as a subprocess, with ``--jobs 1`` and ``--jobs 2``: wall seconds, the
+   ratio to the reference, the peak RSS of the largest process and (with psutil) of the whole
+   process tree;
+3. a scaling table: 1k, 10k and 100k paths × 20, 40 and 80-year horizons (``--set
+   simulation.horizon=…``), with the cost per path-year of the whole command and of its
+   simulation stage (from the run's manifest).
+
+Run from the repository root: ``python benchmarks/bench_speed.py [--paths 10000] [--no-scaling]
+[--repeat 3]``. ``FISCALSIM_ENGINE=numpy`` benchmarks the fallback engine. Each measurement is the
+best of ``--repeat`` runs (the machine may be shared). The figures in ``docs/performance.md``
+come from this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCE = REPO.parent / "shared" / "bench" / "bare_kernel.py"
+BASE_YEAR = 2020
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_mb: float  # largest single process
+    tree_mb: float | None = None  # sum over the process tree, sampled (psutil)
+    simulate_seconds: float | None = None
+
+
+class TreeSampler:
+    """Samples the summed RSS of a process and its children every 20 ms (when psutil exists)."""
+
+    def __init__(self, pid: int):
+        try:
+            import psutil
+        except ImportError:
+            self.proc = None
+            return
+        self.proc = psutil.Process(pid)
+        self.peak = 0.0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self.done.wait(0.02):
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                total = 0
+                for p in procs:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total / 2**20)
+            except psutil.Error:
+                return
+
+    def stop(self) -> float | None:
+        if self.proc is None:
+            return None
+        self.done.set()
+        self.thread.join()
+        return self.peak
+
+
+def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, float | None, str]:
+    """Wall seconds, max RSS of the largest process of the tree (MB), sampled tree peak, stdout."""
+    env = dict(os.environ, MPLBACKEND="Agg")
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    sampler = TreeSampler(proc.pid)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    tree = sampler.stop()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed with status {proc.returncode}")
+    return elapsed, usage.ru_maxrss / 1024, tree, out
+
+
+def reference(n_paths: int) -> Measured:
+    _, _, _, out = run_measured([sys.executable, str(REFERENCE), str(n_paths)], REPO)
+    seconds, peak = out.split()
+    return Measured(float(seconds), float(peak))
+
+
+def fiscalsim_run(n_paths: int, jobs: int, horizon: int | None = None) -> Measured:
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, "-m", "fiscalsim.cli", "run", "--paths", str(n_paths), "--seed", "1", "--no-charts",
+               "--jobs", str(jobs), "--out", f"{tmp}/res"]
+        if horizon is not None:
+            cmd += ["--set", f"simulation.horizon={horizon}"]
+        seconds, peak, tree, _ = run_measured(cmd, REPO)
+        manifest = json.loads(Path(f"{tmp}/res/manifest.json").read_text())
+    return Measured(seconds, peak, tree, manifest["timings_seconds"]["simulate"])
+
+
+def best(measure, repeat: int) -> Measured:
+    runs = [measure() for _ in range(repeat)]
+    return min(runs, key=lambda m: m.seconds)
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def engine() -> str:
+    code = "from fiscalsim.demography.step import resolve_engine; print(resolve_engine())"
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def fmt_tree(m: Measured) -> str:
+    return "-" if m.tree_mb is None else f"{m.tree_mb:,.0f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--paths", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs per figure")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the paths × horizon table")
+    args = parser.parse_args()
+
+    print(f"# fiscalsim run vs the bare NumPy kernel — {dt.datetime.now():%Y-%m-%d %H:%M}")
+    print(f"machine: {machine()}; engine: {engine()}; load average before: {os.getloadavg()[0]:.2f}")
+    print(f"best of {args.repeat} runs each; Hegang baseline, {BASE_YEAR}-2060 (41 years), seed 1, --no-charts\n")
+    # warm-up: compiles the numba kernels into their cache if they are not there yet
+    fiscalsim_run(256, 1)
+
+    ref = best(lambda: reference(args.paths), args.repeat)
+    print("| paths | jobs | reference s | fiscalsim s | ratio | simulate s | peak RSS MB (largest process) "
+          "| peak RSS MB (all processes) | reference peak MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    by_jobs = {}
+    for jobs in (1, 2):
+        m = best(lambda j=jobs: fiscalsim_run(args.paths, j), args.repeat)
+        by_jobs[jobs] = m
+        print(f"| {args.paths:,} | {jobs} | {ref.seconds:.2f} | {m.seconds:.2f} | {m.seconds / ref.seconds:.2f} | "
+              f"{m.simulate_seconds:.2f} | {m.peak_mb:,.0f} | {fmt_tree(m)} | {ref.peak_mb:,.0f} |")
+    faster = by_jobs[2].seconds < by_jobs[1].seconds
+    print(f"\n--jobs 2 {'is' if faster else 'is NOT'} faster than --jobs 1 at {args.paths:,} paths: "
+          f"{by_jobs[1].seconds:.2f} s vs {by_jobs[2].seconds:.2f} s "
+          f"(simulation stage {by_jobs[1].simulate_seconds:.2f} s vs {by_jobs[2].simulate_seconds:.2f} s)")
+
+    if args.no_scaling:
+        return
+    print("\n## Scaling (--jobs 1): cost per path-year of the whole command and of its simulation stage\n")
+    print("| paths | horizon | years | fiscalsim s | simulate s | µs per path-year (command) "
+          "| µs per path-year (simulate) | peak RSS MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n_paths in (1_000, 10_000, 100_000):
+        for span in (20, 40, 80):
+            n_years = span + 1
+            repeat = args.repeat if n_paths < 100_000 else 1
+            m = best(lambda n=n_paths, h=BASE_YEAR + span: fiscalsim_run(n, 1, h), repeat)
+            per = 1e6 / (n_paths * n_years)
+            print(f"| {n_paths:,} | {BASE_YEAR + span} | {n_years} | {m.seconds:.2f} | {m.simulate_seconds:.2f} | "
+                  f"{m.seconds * per:.2f} | {m.simulate_seconds * per:.2f} | {m.peak_mb:,.0f} |", flush=True)
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
