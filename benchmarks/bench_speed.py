@@ -44,6 +44,7 @@ class Measured:
     peak_mb: float  # largest single process
     tree_mb: float | None = None  # sum over the process tree, sampled (psutil)
     simulate_seconds: float | None = None
+    cpu_seconds: float | None = None  # user + system, all processes of the tree
 
 
 class TreeSampler:
@@ -85,8 +86,9 @@ class TreeSampler:
         return self.peak
 
 
-def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, float | None, str]:
-    """Wall seconds, max RSS of the largest process of the tree (MB), sampled tree peak, stdout."""
+def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, float | None, str, float]:
+    """Wall seconds, max RSS of the largest process of the tree (MB), sampled tree peak, stdout,
+    CPU seconds."""
     env = dict(os.environ, MPLBACKEND="Agg")
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -98,13 +100,13 @@ def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, float | None,
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed with status {proc.returncode}")
-    return elapsed, usage.ru_maxrss / 1024, tree, out
+    return elapsed, usage.ru_maxrss / 1024, tree, out, usage.ru_utime + usage.ru_stime
 
 
 def reference(n_paths: int) -> Measured:
-    _, _, _, out = run_measured([sys.executable, str(REFERENCE), str(n_paths)], REPO)
+    _, _, _, out, cpu = run_measured([sys.executable, str(REFERENCE), str(n_paths)], REPO)
     seconds, peak = out.split()
-    return Measured(float(seconds), float(peak))
+    return Measured(float(seconds), float(peak), cpu_seconds=cpu)
 
 
 def fiscalsim_run(n_paths: int, jobs: int, horizon: int | None = None) -> Measured:
@@ -113,14 +115,50 @@ def fiscalsim_run(n_paths: int, jobs: int, horizon: int | None = None) -> Measur
                "--jobs", str(jobs), "--out", f"{tmp}/res"]
         if horizon is not None:
             cmd += ["--set", f"simulation.horizon={horizon}"]
-        seconds, peak, tree, _ = run_measured(cmd, REPO)
+        seconds, peak, tree, _, cpu = run_measured(cmd, REPO)
         manifest = json.loads(Path(f"{tmp}/res/manifest.json").read_text())
-    return Measured(seconds, peak, tree, manifest["timings_seconds"]["simulate"])
+    return Measured(seconds, peak, tree, manifest["timings_seconds"]["simulate"], cpu)
 
 
 def best(measure, repeat: int) -> Measured:
     runs = [measure() for _ in range(repeat)]
     return min(runs, key=lambda m: m.seconds)
+
+
+def stages(n_paths: int) -> dict[str, float]:
+    """Seconds per stage of ``run_scenario`` in this process (one job): the projector, the
+    finance year loop, the rest of each block (economy, draws, triggers), and collecting."""
+    sys.path.insert(0, str(REPO))
+    from fiscalsim.scenario import bundled_scenario, load_scenario
+    from fiscalsim.simulate import engine as engine_module
+    from fiscalsim.simulate.montecarlo import run_scenario
+
+    spent = {"population projection": 0.0, "finance year loop": 0.0}
+
+    def timed(func, key):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent[key] += time.perf_counter() - start
+        return wrapper
+
+    saved = engine_module.project, engine_module.simulate_finance
+    engine_module.project = timed(saved[0], "population projection")
+    engine_module.simulate_finance = timed(saved[1], "finance year loop")
+    try:
+        sc = load_scenario(bundled_scenario())
+        run_scenario(sc, 256, 1)  # warm-up (numba load)
+        spent.update({k: 0.0 for k in spent})
+        start = time.perf_counter()
+        run_scenario(sc, n_paths, 1)
+        total = time.perf_counter() - start
+    finally:
+        engine_module.project, engine_module.simulate_finance = saved
+    spent["everything else (economy, draws, triggers, collecting)"] = total - sum(spent.values())
+    spent["run_scenario total"] = total
+    return spent
 
 
 def machine() -> str:
@@ -154,20 +192,27 @@ def main() -> None:
     fiscalsim_run(256, 1)
 
     ref = best(lambda: reference(args.paths), args.repeat)
-    print("| paths | jobs | reference s | fiscalsim s | ratio | simulate s | peak RSS MB (largest process) "
+    print("| paths | jobs | reference s | fiscalsim s | ratio | simulate s | CPU s | peak RSS MB (largest process) "
           "| peak RSS MB (all processes) | reference peak MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     by_jobs = {}
     for jobs in (1, 2):
         m = best(lambda j=jobs: fiscalsim_run(args.paths, j), args.repeat)
         by_jobs[jobs] = m
         print(f"| {args.paths:,} | {jobs} | {ref.seconds:.2f} | {m.seconds:.2f} | {m.seconds / ref.seconds:.2f} | "
-              f"{m.simulate_seconds:.2f} | {m.peak_mb:,.0f} | {fmt_tree(m)} | {ref.peak_mb:,.0f} |")
+              f"{m.simulate_seconds:.2f} | {m.cpu_seconds:.2f} | {m.peak_mb:,.0f} | {fmt_tree(m)} | {ref.peak_mb:,.0f} |")
     faster = by_jobs[2].seconds < by_jobs[1].seconds
-    print(f"\n--jobs 2 {'is' if faster else 'is NOT'} faster than --jobs 1 at {args.paths:,} paths: "
+    print(f"\nreference (the bare kernel alone, no start-up): {ref.seconds:.2f} s wall, {ref.cpu_seconds:.2f} s CPU of its "
+          f"whole process")
+    print(f"--jobs 2 {'is' if faster else 'is NOT'} faster than --jobs 1 at {args.paths:,} paths: "
           f"{by_jobs[1].seconds:.2f} s vs {by_jobs[2].seconds:.2f} s "
           f"(simulation stage {by_jobs[1].simulate_seconds:.2f} s vs {by_jobs[2].simulate_seconds:.2f} s)")
 
+    print(f"\n## Where the simulation stage's time goes ({args.paths:,} paths, one process, in-process timers)\n")
+    print("| stage | seconds |")
+    print("|---|---:|")
+    for name, seconds in stages(args.paths).items():
+        print(f"| {name} | {seconds:.2f} |")
     if args.no_scaling:
         return
     print("\n## Scaling (--jobs 1): cost per path-year of the whole command and of its simulation stage\n")

@@ -248,7 +248,9 @@ class DemographyPlan:
     def rates(self, t: int) -> tuple[StepRates, np.ndarray]:
         """Year ``t``'s rates and the period life expectancy at birth e₀ (n_paths, 2)."""
         inputs = self.inputs
-        mx = np.exp(self.log_mx_base - inputs.lc_bx * self.mortality_k[:, t, None, None])  # (n_paths, 2, 101)
+        mx = np.multiply(inputs.lc_bx, -self.mortality_k[:, t, None, None])  # log mₓ(t) − log mₓ(t₀)
+        mx += self.log_mx_base
+        np.exp(mx, out=mx)  # (n_paths, 2, 101) deaths per person-year
         if self.engine == "numba":
             n = self.n_paths
             S, Sb, e0 = np.empty((n, 2, N_AGES)), np.empty((n, 2)), np.empty((n, 2))
@@ -256,9 +258,10 @@ class DemographyPlan:
         else:
             S, Sb, e0 = cohort_survival_fast(mx, self.a0)
         srb = np.asarray(at(inputs.srb, t), dtype=float)
+        male_share = srb / (1.0 + srb)
         rates = StepRates(
             survival=S, birth_survival=Sb, asfr=self.tfr[:, t, None] * inputs.fertility_pattern[t],
-            male_birth_share=np.broadcast_to(srb / (1.0 + srb), (self.n_paths,)),
+            male_birth_share=np.full(self.n_paths, float(male_share)) if male_share.ndim == 0 else male_share,
             migration_rate=self.migration_rate[:, t, :1] if self.common_rate else self.migration_rate[:, t, :],
             migration_intensity=inputs.migration_intensity,
         )

@@ -131,7 +131,7 @@ class StepRates:
     birth_survival : (n_paths, 2) survival of the year's births to 1 January, ``L₀/l₀``.
     asfr : (n_paths, n_ages) births per woman-year by age of mother; zero at age 0 and at the
         open age.
-    male_birth_share : (n_paths,) ``srb / (1 + srb)``.
+    male_birth_share : (n_paths,) (or a float for all paths) ``srb / (1 + srb)``.
     migration_rate : (n_paths, n_units|1) net migrants per person-year at intensity one.
     migration_intensity : (2, n_ages) ``g`` by age at 1 January.
     """
@@ -221,13 +221,18 @@ def _f64(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x, dtype=np.float64)
 
 
+def _per_path(x: np.ndarray | float, n_paths: int) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    return np.full(n_paths, float(x)) if x.ndim == 0 else np.ascontiguousarray(x)
+
+
 def _compiled_step(state: CohortState, rates: StepRates, weights: BandWeights, out: StepOutput) -> None:
     n_paths, n_units, _, _ = state.cohorts.shape
     stocks = np.empty((n_paths, n_units, len(STOCK_BANDS)))
     flows = np.empty((n_paths, n_units, len(FLOW_BANDS)))
     numba_kernels().cohort_year(
         state.cohorts, state.offset, _f64(rates.survival), _f64(rates.birth_survival), _f64(rates.asfr),
-        _f64(np.broadcast_to(rates.male_birth_share, (n_paths,))), _f64(rates.migration_rate),
+        _per_path(rates.male_birth_share, n_paths), _f64(rates.migration_rate),
         _f64(rates.migration_intensity), _f64(weights.stock), _f64(weights.new_retirees), stocks, flows)
     out.stocks[...] = stocks
     out.flows[...] = flows
@@ -306,7 +311,7 @@ def _numpy_step(state: CohortState, rates: StepRates, weights: BandWeights, out:
     if negative:  # end-of-year women from the capped state
         end = np.roll(ring, state.offset + 1, axis=-1)[..., 1, :]
         births_total = births_start + 0.5 * (end[..., 1:] * rates.asfr[:, None, 1:]).sum(-1)
-    male_share = np.broadcast_to(rates.male_birth_share, (n_paths,))[:, None]
+    male_share = _per_path(rates.male_birth_share, n_paths)[:, None]
     births = np.stack([births_total * male_share, births_total * (1.0 - male_share)], axis=-1)
     Sb = rates.birth_survival[:, None, :]
     # Rotate: the open group absorbs the cohort turning ω; its old slot takes the newborns.
