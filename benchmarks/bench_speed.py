@@ -183,7 +183,11 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs per figure")
     parser.add_argument("--no-scaling", action="store_true", help="skip the paths × horizon table")
+    parser.add_argument("--stages-only", action="store_true", help="print the stage timings as JSON and stop")
     args = parser.parse_args()
+    if args.stages_only:
+        print(json.dumps(stages(args.paths)))
+        return
 
     print(f"# fiscalsim run vs the bare NumPy kernel — {dt.datetime.now():%Y-%m-%d %H:%M}")
     print(f"machine: {machine()}; engine: {engine()}; load average before: {os.getloadavg()[0]:.2f}")
@@ -208,12 +212,8 @@ def main() -> None:
           f"{by_jobs[1].seconds:.2f} s vs {by_jobs[2].seconds:.2f} s "
           f"(simulation stage {by_jobs[1].simulate_seconds:.2f} s vs {by_jobs[2].simulate_seconds:.2f} s)")
 
-    print(f"\n## Where the simulation stage's time goes ({args.paths:,} paths, one process, in-process timers)\n")
-    print("| stage | seconds |")
-    print("|---|---:|")
-    for name, seconds in stages(args.paths).items():
-        print(f"| {name} | {seconds:.2f} |")
     if args.no_scaling:
+        print_stages(args.paths)
         return
     print("\n## Scaling (--jobs 1): cost per path-year of the whole command and of its simulation stage\n")
     print("| paths | horizon | years | fiscalsim s | simulate s | µs per path-year (command) "
@@ -227,7 +227,20 @@ def main() -> None:
             per = 1e6 / (n_paths * n_years)
             print(f"| {n_paths:,} | {BASE_YEAR + span} | {n_years} | {m.seconds:.2f} | {m.simulate_seconds:.2f} | "
                   f"{m.seconds * per:.2f} | {m.simulate_seconds * per:.2f} | {m.peak_mb:,.0f} |", flush=True)
+    print_stages(args.paths)
     print(f"\nload average after: {os.getloadavg()[0]:.2f}")
+
+
+def print_stages(n_paths: int) -> None:
+    """The stage table, measured in a fresh process (so that this one stays small: a child's
+    peak RSS counts the parent's at the fork)."""
+    out = subprocess.run([sys.executable, __file__, "--stages-only", "--paths", str(n_paths)], cwd=REPO,
+                         capture_output=True, text=True, check=True).stdout
+    print(f"\n## Where the simulation stage's time goes ({n_paths:,} paths, one process, in-process timers)\n")
+    print("| stage | seconds |")
+    print("|---|---:|")
+    for name, seconds in json.loads(out).items():
+        print(f"| {name} | {seconds:.2f} |")
 
 
 if __name__ == "__main__":
