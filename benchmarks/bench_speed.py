@@ -13,7 +13,8 @@ In one session this times
    simulation stage (from the run's manifest).
 
 Run from the repository root: ``python benchmarks/bench_speed.py [--paths 10000] [--no-scaling]
-[--repeat 3]``. ``FISCALSIM_ENGINE=numpy`` benchmarks the fallback engine. Each measurement is the
+[--repeat 3]``. ``FISCALSIM_ENGINE=numpy`` benchmarks the fallback engine; ``--agreement`` prints how far
+apart the two engines are on the Hegang baseline. Each measurement is the
 best of ``--repeat`` runs (the machine may be shared). The figures in ``docs/performance.md``
 come from this script.
 """
@@ -152,13 +153,54 @@ def stages(n_paths: int) -> dict[str, float]:
         run_scenario(sc, 256, 1)  # warm-up (numba load)
         spent.update({k: 0.0 for k in spent})
         start = time.perf_counter()
-        run_scenario(sc, n_paths, 1)
+        result = run_scenario(sc, n_paths, 1)
         total = time.perf_counter() - start
     finally:
         engine_module.project, engine_module.simulate_finance = saved
     spent["everything else (economy, draws, triggers, collecting)"] = total - sum(spent.values())
     spent["run_scenario total"] = total
+    from fiscalsim.report.run import (
+        first_passage_table,
+        pyramid_table,
+        quantile_table,
+        summary_table,
+        write_tables,
+    )
+
+    for name, make in (("report: summary table", summary_table), ("report: first-passage table", first_passage_table),
+                       ("report: quantile table", quantile_table), ("report: pyramid table", pyramid_table)):
+        start = time.perf_counter()
+        table = make(result)
+        spent[name] = time.perf_counter() - start
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            write_tables(Path(tmp), {"t": table})
+            spent[name.replace("table", "files (CSV, Parquet)")] = time.perf_counter() - start
     return spent
+
+
+def agreement(n_paths: int = 300) -> dict[str, float]:
+    """Largest relative difference between the numba and NumPy engines on the Hegang baseline
+    (``n_paths`` paths, seed 1), per output array and per flow band."""
+    sys.path.insert(0, str(REPO))
+    import numpy as np
+
+    from fiscalsim.demography.projector import FLOW_BANDS
+    from fiscalsim.scenario import bundled_scenario, load_scenario
+    from fiscalsim.simulate.population import run_population
+
+    sc = load_scenario(bundled_scenario())
+    full = (2020, 2040, 2061)
+    fast = run_population(sc.demography, n_paths, 1, full_years=full, engine="numba")
+    plain = run_population(sc.demography, n_paths, 1, full_years=full, engine="numpy")
+
+    def rel(a: np.ndarray, b: np.ndarray) -> float:
+        scale = np.where(np.abs(b) > 0, np.abs(b), 1.0)
+        return float(np.max(np.abs(a - b) / scale))
+
+    out = {name: rel(getattr(fast, name), getattr(plain, name)) for name in ("stocks", "flows", "e0", "full")}
+    out.update({f"flow {band}": rel(fast.flow(band), plain.flow(band)) for band in FLOW_BANDS})
+    return out
 
 
 def machine() -> str:
@@ -170,8 +212,9 @@ def machine() -> str:
 
 def engine() -> str:
     code = "from fiscalsim.demography.step import resolve_engine; print(resolve_engine())"
-    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    # a checkout from before the engines (to measure it with this script) has one NumPy projector
+    return proc.stdout.strip() if proc.returncode == 0 else "numpy (the projector before issue 13)"
 
 
 def fmt_tree(m: Measured) -> str:
@@ -184,9 +227,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs per figure")
     parser.add_argument("--no-scaling", action="store_true", help="skip the paths × horizon table")
     parser.add_argument("--stages-only", action="store_true", help="print the stage timings as JSON and stop")
+    parser.add_argument("--agreement", action="store_true",
+                        help="print the largest relative differences between the engines and stop")
     args = parser.parse_args()
     if args.stages_only:
         print(json.dumps(stages(args.paths)))
+        return
+    if args.agreement:
+        print(f"# numba vs NumPy engine, Hegang baseline, 300 paths, seed 1 — {dt.datetime.now():%Y-%m-%d %H:%M}\n")
+        print("| output | largest relative difference |")
+        print("|---|---:|")
+        for name, value in agreement().items():
+            print(f"| {name} | {value:.1e} |")
         return
 
     print(f"# fiscalsim run vs the bare NumPy kernel — {dt.datetime.now():%Y-%m-%d %H:%M}")

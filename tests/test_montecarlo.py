@@ -90,3 +90,20 @@ def test_summary_probabilities_and_medians_match_first_passage(hegang):
     assert table["share_first"].sum() + table.attrs["share_none"] == pytest.approx(1.0)
     # Rules are evaluated from the first projected year: nothing fires in the base year.
     assert (res.first_passage[res.first_passage != NEVER] > 2020).all()
+
+
+def test_share_with_workers_consumes_every_task_once():
+    from fiscalsim.simulate.workers import share_with_workers
+
+    got = {}
+    share_with_workers(2, pow, [(i, 2) for i in range(7)], lambda i, r: got.__setitem__(i, got.get(i, []) + [r]))
+    assert got == {i: [i * i] for i in range(7)}
+
+
+def test_share_with_workers_raises_a_worker_failure():
+    import math
+
+    from fiscalsim.simulate.workers import share_with_workers
+
+    with pytest.raises(ValueError, match="math domain error"):
+        share_with_workers(2, math.sqrt, [(-1.0,), (4.0,), (9.0,)], lambda i, r: None)
