@@ -227,15 +227,13 @@ def _per_path(x: np.ndarray | float, n_paths: int) -> np.ndarray:
 
 
 def _compiled_step(state: CohortState, rates: StepRates, weights: BandWeights, out: StepOutput) -> None:
-    n_paths, n_units, _, _ = state.cohorts.shape
-    stocks = np.empty((n_paths, n_units, len(STOCK_BANDS)))
-    flows = np.empty((n_paths, n_units, len(FLOW_BANDS)))
+    # The kernel writes the bands straight into ``out`` (views of a larger result are fine: numba
+    # compiles one version per memory layout and caches it).
+    n_paths = state.cohorts.shape[0]
     numba_kernels().cohort_year(
         state.cohorts, state.offset, _f64(rates.survival), _f64(rates.birth_survival), _f64(rates.asfr),
         _per_path(rates.male_birth_share, n_paths), _f64(rates.migration_rate),
-        _f64(rates.migration_intensity), _f64(weights.stock), _f64(weights.new_retirees), stocks, flows)
-    out.stocks[...] = stocks
-    out.flows[...] = flows
+        _f64(rates.migration_intensity), _f64(weights.stock), _f64(weights.new_retirees), out.stocks, out.flows)
 
 
 #: Rows of :func:`cohort_sum_columns` per sex: [1, S, g, g·h, S·c, g·h·c] (``c``: new retirees).
