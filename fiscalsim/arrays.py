@@ -27,3 +27,21 @@ def col(x: np.ndarray | float) -> np.ndarray | float:
     a float stays a float, ``(n_paths,)`` becomes ``(n_paths, 1)``."""
     x = np.asarray(x, dtype=float)
     return x[:, None] if x.ndim == 1 else x
+
+
+def ar1_filter(innovations: np.ndarray, phi: float) -> np.ndarray:
+    """``yₜ = εₜ + φ·yₜ₋₁`` along the last axis (years), ``y`` zero before the first year.
+
+    innovations : (..., n_years). The loop over years is the only Python loop; the result is
+    bitwise that of ``scipy.signal.lfilter([1], [1, −φ], innovations, axis=-1)`` (a test checks)
+    without importing scipy.signal (half a second at start-up).
+    """
+    eps = np.asarray(innovations, dtype=float)
+    out = np.empty_like(eps)
+    if eps.shape[-1] == 0:
+        return out
+    out[..., 0] = eps[..., 0]
+    for t in range(1, eps.shape[-1]):
+        np.multiply(out[..., t - 1], phi, out=out[..., t])
+        out[..., t] += eps[..., t]
+    return out

@@ -18,5 +18,13 @@ def hegang():
     return load_scenario(bundled_scenario())
 
 
+@pytest.fixture(params=["numpy", "numba"])
+def engine(request):
+    """Each projection engine in turn; numba's is skipped (not passed) where numba is missing."""
+    if request.param == "numba":
+        pytest.importorskip("numba")
+    return request.param
+
+
 def pytest_configure(config):
     os.environ.setdefault("MPLBACKEND", "Agg")

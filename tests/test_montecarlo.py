@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fiscalsim.demography.step import ENGINE_ENV
 from fiscalsim.report.run import summary_table
+from fiscalsim.simulate import montecarlo
 from fiscalsim.simulate.montecarlo import run_scenario
 from fiscalsim.simulate.sampling import zero_variance
 from fiscalsim.triggers import NEVER
@@ -19,6 +21,9 @@ def assert_same(a, b):
     np.testing.assert_array_equal(a.first_passage, b.first_passage)
     for k in a.series:
         np.testing.assert_array_equal(a.series[k], b.series[k])
+    for k in a.indicators:
+        np.testing.assert_array_equal(a.indicators[k], b.indicators[k])
+    np.testing.assert_array_equal(a.pyramid, b.pyramid)
 
 
 @settings(max_examples=4, deadline=None)
@@ -27,10 +32,33 @@ def test_results_identical_for_any_chunk_size(hegang, chunk):
     assert_same(run_scenario(hegang, N, 5, chunk_paths=N), run_scenario(hegang, N, 5, chunk_paths=chunk))
 
 
-def test_results_identical_for_any_number_of_workers(hegang):
+@pytest.mark.parametrize("engine", ["numba", "numpy"])
+def test_results_identical_for_any_number_of_workers(hegang, engine, monkeypatch):
+    if engine == "numba":
+        pytest.importorskip("numba")
+    monkeypatch.setenv(ENGINE_ENV, engine)  # the workers inherit it
     one = run_scenario(hegang, 600, 9, jobs=1, chunk_paths=256)
     two = run_scenario(hegang, 600, 9, jobs=2, chunk_paths=256)
     assert_same(one, two)
+
+
+def test_pyramid_kept_for_the_first_paths_whatever_the_chunking(hegang, monkeypatch):
+    monkeypatch.setattr(montecarlo, "PYRAMID_PATHS", 300)  # inside the second block
+    whole = run_scenario(hegang, 600, 4, chunk_paths=600)
+    assert whole.pyramid.shape == (300, 2, 2, 101)
+    for chunk in (1, 256, 512):
+        assert_same(whole, run_scenario(hegang, 600, 4, chunk_paths=chunk))
+    # the kept pyramids are those of the first paths of an unbounded run
+    monkeypatch.setattr(montecarlo, "PYRAMID_PATHS", 10**9)
+    np.testing.assert_array_equal(run_scenario(hegang, 600, 4).pyramid[:300], whole.pyramid)
+
+
+def test_rules_with_one_indicator_share_its_array(hegang):
+    res = run_scenario(hegang, 20, 2)
+    by_indicator = {}
+    for r in hegang.rules:
+        first = by_indicator.setdefault(r.indicator, r.id)
+        assert res.indicators[r.id] is res.indicators[first]
 
 
 def test_common_random_numbers_pair_scenarios(hegang):
@@ -62,3 +90,20 @@ def test_summary_probabilities_and_medians_match_first_passage(hegang):
     assert table["share_first"].sum() + table.attrs["share_none"] == pytest.approx(1.0)
     # Rules are evaluated from the first projected year: nothing fires in the base year.
     assert (res.first_passage[res.first_passage != NEVER] > 2020).all()
+
+
+def test_share_with_workers_consumes_every_task_once():
+    from fiscalsim.simulate.workers import share_with_workers
+
+    got = {}
+    share_with_workers(2, pow, [(i, 2) for i in range(7)], lambda i, r: got.__setitem__(i, got.get(i, []) + [r]))
+    assert got == {i: [i * i] for i in range(7)}
+
+
+def test_share_with_workers_raises_a_worker_failure():
+    import math
+
+    from fiscalsim.simulate.workers import share_with_workers
+
+    with pytest.raises(ValueError, match="math domain error"):
+        share_with_workers(2, math.sqrt, [(-1.0,), (4.0,), (9.0,)], lambda i, r: None)

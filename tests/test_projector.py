@@ -73,10 +73,10 @@ def reference_projection(inputs, shocks):
 
 
 @pytest.mark.parametrize("per_unit,peaked", [(False, False), (True, False), (False, True), (True, True)])
-def test_ring_buffer_projection_equals_reference_step(per_unit, peaked):
+def test_ring_buffer_projection_equals_reference_step(per_unit, peaked, engine):
     inputs = synthetic_inputs(rate=-0.3 if peaked else -0.02, per_unit=per_unit, peaked=peaked)
     shocks = draw_demography_shocks(11, 0, 9, N_YEARS)
-    res = project(inputs, shocks, full_years=(2020, 2025, 2020 + N_YEARS))
+    res = project(inputs, shocks, full_years=(2020, 2025, 2020 + N_YEARS), engine=engine)
     totals, births, deaths, migrants, capped, pops = reference_projection(inputs, shocks)
     np.testing.assert_allclose(res.stock("total"), totals, rtol=1e-10)
     np.testing.assert_allclose(res.flow("births"), births, rtol=1e-10)
@@ -89,9 +89,9 @@ def test_ring_buffer_projection_equals_reference_step(per_unit, peaked):
         assert capped.sum() > 0  # the case exercises capping
 
 
-def test_accounting_identity_per_unit_and_year():
+def test_accounting_identity_per_unit_and_year(engine):
     inputs = synthetic_inputs(rate=-0.3, peaked=True)
-    res = project(inputs, draw_demography_shocks(3, 0, 20, N_YEARS), full_years=(2020 + N_YEARS,))
+    res = project(inputs, draw_demography_shocks(3, 0, 20, N_YEARS), full_years=(2020 + N_YEARS,), engine=engine)
     total = res.stock("total")
     end = res.full[:, 0].sum(axis=(-1, -2))
     nxt = np.concatenate([total[:, 1:], end[:, None]], axis=1)
@@ -100,25 +100,32 @@ def test_accounting_identity_per_unit_and_year():
     assert res.full.min() >= 0
 
 
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
 @settings(max_examples=10, deadline=None)
 @given(st.integers(0, 2**32))
-def test_zero_variance_run_equals_deterministic_projection(seed):
+def test_zero_variance_run_equals_deterministic_projection(engine, seed):
+    if engine == "numba":
+        pytest.importorskip("numba")
     inputs = synthetic_inputs(sigma=False)
-    noisy = project(inputs, draw_demography_shocks(seed, 0, 4, N_YEARS))
-    deterministic = project(inputs, DemographyShocks.zeros(4, N_YEARS))
+    noisy = project(inputs, draw_demography_shocks(seed, 0, 4, N_YEARS), engine=engine)
+    deterministic = project(inputs, DemographyShocks.zeros(4, N_YEARS), engine=engine)
     np.testing.assert_array_equal(noisy.stocks, deterministic.stocks)
     np.testing.assert_array_equal(noisy.flows, deterministic.flows)
-    # ... and every path is the one deterministic path (up to BLAS rounding across rows).
-    single = project(inputs, DemographyShocks.zeros(1, N_YEARS))
-    np.testing.assert_allclose(noisy.stocks, np.repeat(single.stocks, 4, axis=0), rtol=1e-13)
+    # ... and every path is the one deterministic path (numba: exactly, each path is computed
+    # alone; numpy: up to BLAS rounding across rows).
+    single = project(inputs, DemographyShocks.zeros(1, N_YEARS), engine=engine)
+    np.testing.assert_allclose(noisy.stocks, np.repeat(single.stocks, 4, axis=0), rtol=0 if engine == "numba" else 1e-13)
 
 
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
 @settings(max_examples=8, deadline=None)
 @given(st.integers(1, 700), st.integers(0, 2**32))
-def test_results_do_not_depend_on_chunk_size(chunk, seed):
+def test_results_do_not_depend_on_chunk_size(engine, chunk, seed):
+    if engine == "numba":
+        pytest.importorskip("numba")
     inputs = synthetic_inputs()
-    whole = run_population(inputs, 600, seed, chunk_paths=600)
-    chunked = run_population(inputs, 600, seed, chunk_paths=chunk)
+    whole = run_population(inputs, 600, seed, chunk_paths=600, engine=engine)
+    chunked = run_population(inputs, 600, seed, chunk_paths=chunk, engine=engine)
     np.testing.assert_array_equal(whole.stocks, chunked.stocks)
     np.testing.assert_array_equal(whole.flows, chunked.flows)
 
@@ -134,9 +141,9 @@ def test_same_seed_same_result_and_different_seed_differs(seed):
     assert not np.array_equal(a.stocks, c.stocks)
 
 
-def test_bands_partition_the_population():
+def test_bands_partition_the_population(engine):
     inputs = synthetic_inputs()
-    res = project(inputs, draw_demography_shocks(1, 0, 3, N_YEARS), full_years=(2030,))
+    res = project(inputs, draw_demography_shocks(1, 0, 3, N_YEARS), full_years=(2030,), engine=engine)
     col = {n: i for i, n in enumerate(STOCK_BANDS)}
     s = res.stocks
     np.testing.assert_allclose(s[..., col["male"]] + s[..., col["female"]], s[..., col["total"]], rtol=1e-12)
@@ -149,8 +156,8 @@ def test_bands_partition_the_population():
     np.testing.assert_allclose(bands, kids, rtol=1e-12)
 
 
-def test_unit_specific_mortality_is_refused_clearly():
+def test_unit_specific_mortality_is_refused_clearly(engine):
     inputs = synthetic_inputs()
     bad = dataclasses.replace(inputs, mx_base=np.stack([inputs.mx_base[0]] * 2))
     with pytest.raises(NotImplementedError):
-        project(bad, DemographyShocks.zeros(1, N_YEARS))
+        project(bad, DemographyShocks.zeros(1, N_YEARS), engine=engine)

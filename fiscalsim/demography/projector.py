@@ -15,39 +15,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.signal import lfilter
 
-from fiscalsim.arrays import at, col, rows
+from fiscalsim.arrays import ar1_filter, at, col, rows
 from fiscalsim.demography.lifetable import cohort_survival_fast, default_ax
 from fiscalsim.demography.retirement import RetirementSchedule, retired_share
 from fiscalsim.demography.schedules import N_AGES
+from fiscalsim.demography.step import (
+    FLOW_BANDS,
+    STOCK_BANDS,
+    BandWeights,
+    CohortState,
+    StepOutput,
+    StepRates,
+    band_weights,
+    new_retiree_weights,
+    numba_kernels,
+    resolve_engine,
+    year_step,
+)
 
-#: Population bands reported per path, year and unit (stocks at 1 January).
-STOCK_BANDS = (
-    "total",
-    "male",
-    "female",
-    "age_0_2",
-    "age_3_5",
-    "age_6_14",
-    "age_15_17",
-    "working_age_male",
-    "working_age_female",
-    "retirement_age_male",
-    "retirement_age_female",
-    "age_65_plus",
-    "age_80_plus",
-    "women_15_49",
-)
-#: Flow bands per path, year and unit (during the year).
-FLOW_BANDS = (
-    "births",
-    "deaths",
-    "net_migrants",
-    "emigration_capped",
-    "new_retirees_male",
-    "new_retirees_female",
-)
+__all__ = ["AR1", "FERTILE", "FLOW_BANDS", "STOCK_BANDS", "DemographyInputs", "DemographyPlan", "DemographyShocks",
+           "PopulationResult", "normalise_intensity", "project", "realised_processes"]
+
 FERTILE = slice(10, 55)
 
 
@@ -69,7 +58,7 @@ class AR1:
             return np.zeros_like(innovations)
         eps = innovations.copy()
         eps[:, 0] = 0.0
-        return col(sigma) * lfilter([1.0], [1.0, -self.phi], eps, axis=-1)
+        return col(sigma) * ar1_filter(eps, self.phi)
 
 
 @dataclass(frozen=True)
@@ -198,38 +187,6 @@ def normalise_intensity(shape: np.ndarray, base_population: np.ndarray) -> np.nd
     return shape * (pop.sum() / weighted)
 
 
-def band_weights(retired: np.ndarray, working_age_min: int) -> np.ndarray:
-    """Weights ``(2·101, len(STOCK_BANDS))`` so that ``pop.reshape(-1, 202) @ W`` gives the bands.
-
-    retired : (2, 101) share of each cohort past retirement age at 1 January.
-    """
-    W = np.zeros((2, N_AGES, len(STOCK_BANDS)))
-    col = {name: i for i, name in enumerate(STOCK_BANDS)}
-    W[:, :, col["total"]] = 1.0
-    W[0, :, col["male"]] = 1.0
-    W[1, :, col["female"]] = 1.0
-    for name, lo, hi in (("age_0_2", 0, 3), ("age_3_5", 3, 6), ("age_6_14", 6, 15), ("age_15_17", 15, 18)):
-        W[:, lo:hi, col[name]] = 1.0
-    for s, sex in enumerate(("male", "female")):
-        W[s, working_age_min:, col[f"working_age_{sex}"]] = 1.0 - retired[s, working_age_min:]
-        W[s, :, col[f"retirement_age_{sex}"]] = retired[s]
-    W[:, 65:, col["age_65_plus"]] = 1.0
-    W[:, 80:, col["age_80_plus"]] = 1.0
-    W[1, 15:50, col["women_15_49"]] = 1.0
-    return W.reshape(2 * N_AGES, len(STOCK_BANDS))
-
-
-def new_retiree_weights(retired_now: np.ndarray, retired_next: np.ndarray) -> np.ndarray:
-    """Weights ``(2·101, 2)`` applied to the next 1 January population: the share of each cohort
-    that crossed retirement age during the year, ``max(share_{t+1}[a] − share_t[a−1], 0)``."""
-    W = np.zeros((2, N_AGES, 2))
-    for s in range(2):
-        crossed = np.zeros(N_AGES)
-        crossed[1:] = np.maximum(retired_next[s, 1:] - retired_now[s, :-1], 0.0)
-        W[s, :, s] = crossed
-    return W.reshape(2 * N_AGES, 2)
-
-
 def realised_processes(inputs: DemographyInputs, shocks: DemographyShocks) -> tuple[np.ndarray, ...]:
     """TFR (n_paths, n_years), Lee-Carter k (n_paths, n_years), migration rate (n_paths, n_years, n_units)."""
     tfr = rows(inputs.tfr_target) * np.exp(inputs.tfr_process.path(shocks.tfr))
@@ -244,163 +201,112 @@ def realised_processes(inputs: DemographyInputs, shocks: DemographyShocks) -> tu
     return tfr, k, mig
 
 
-#: Columns of :func:`cohort_sum_columns` used for each sex: [Σ P, Σ P·S, Σ P·g, Σ P·g·h].
-SEX_COLUMNS = ((0, 1, 2, 3), (0, 4, 5, 6))
-BIRTH_COLUMNS = (7, 8, 9)
 
 
-def cohort_sum_columns(S: np.ndarray, g: np.ndarray, asfr: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Per-path weights whose product with a start-of-year population gives a step's sums.
+@dataclass(frozen=True)
+class DemographyPlan:
+    """The year-independent part of a projection for a block of paths, prepared once; its
+    :meth:`rates` and :meth:`step` are called once per year by a year loop (:func:`project`, or a
+    coupled demography → economy → books step, which may change a year's rates before stepping).
 
-    S : (P, 2, A) cohort survival; g : (2, A) migration intensity; asfr : (P, A); all indexed
-    alike along their last axis (ages, or ring slots). ``asfr`` of the next age is taken
-    cyclically, so it must be zero at the last age (and slots must follow ages in order).
-    Returns X : (P, 10, A), rows ``1``; ``S, g, g·h`` for men; the same for women; and the births
-    weights ``fₓ/2``, ``fₓ₊₁·Sₓ/2``, ``fₓ₊₁·gₓhₓ/2`` (women only: the end-of-year women aged ``x+1``
-    are the cohort aged ``x`` at the start times ``S + r·g·h``). Rows of men use
-    ``SEX_COLUMNS[0]``, rows of women ``SEX_COLUMNS[1]`` and ``BIRTH_COLUMNS``.
+    tfr, mortality_k : (n_paths, n_years); migration_rate : (n_paths, n_years, n_units).
+    stock_weights : (n_years, 2, 101, len(STOCK_BANDS)); retiree_weights : (n_years, 2, 101).
     """
-    X = np.empty((S.shape[0], 10, S.shape[-1])) if out is None else out
-    X[:, 0] = 1.0
-    X[:, 1] = S[:, 0]
-    X[:, 2] = g[0]
-    np.multiply(g[0], 0.5 * (1.0 + S[:, 0]), out=X[:, 3])
-    X[:, 4] = S[:, 1]
-    X[:, 5] = g[1]
-    np.multiply(g[1], 0.5 * (1.0 + S[:, 1]), out=X[:, 6])
-    np.multiply(asfr, 0.5, out=X[:, 7])
-    f_next = np.roll(X[:, 7], -1, axis=-1)
-    np.multiply(f_next, S[:, 1], out=X[:, 8])
-    np.multiply(f_next, X[:, 6], out=X[:, 9])
-    return X
+
+    inputs: DemographyInputs
+    engine: str
+    tfr: np.ndarray
+    mortality_k: np.ndarray
+    migration_rate: np.ndarray
+    stock_weights: np.ndarray
+    retiree_weights: np.ndarray
+    log_mx_base: np.ndarray  # (2, 101)
+    a0: np.ndarray  # (2,): a₀ of the base schedule, by sex
+    common_rate: bool  # one migration rate for all units: the step's factor stays (n_paths, 1, 2, 101)
+
+    @classmethod
+    def prepare(cls, inputs: DemographyInputs, shocks: DemographyShocks, engine: str | None = None) -> DemographyPlan:
+        if np.shape(inputs.mx_base)[0] != 1:
+            raise NotImplementedError("unit-specific mortality levels are not supported yet")
+        tfr, k, mig_rate = realised_processes(inputs, shocks)
+        years = np.asarray(inputs.years)
+        retired = retired_share(inputs.retirement, np.append(years, years[-1] + 1), N_AGES)
+        target = np.asarray(inputs.migration_rate_target)
+        return cls(
+            inputs=inputs, engine=resolve_engine(engine), tfr=tfr, mortality_k=k, migration_rate=mig_rate,
+            stock_weights=band_weights(retired[:-1], inputs.working_age_min),
+            retiree_weights=new_retiree_weights(retired[:-1], retired[1:]),
+            log_mx_base=np.log(inputs.mx_base[0]), a0=default_ax(inputs.mx_base[0])[:, 0],
+            common_rate=bool(np.all(target == target[..., :1, :])),
+        )
+
+    @property
+    def n_paths(self) -> int:
+        return self.tfr.shape[0]
+
+    def start(self) -> CohortState:
+        """The base population at 1 January of ``years[0]`` on every path."""
+        return CohortState.from_population(self.inputs.base_population, self.n_paths)
+
+    def rates(self, t: int) -> tuple[StepRates, np.ndarray]:
+        """Year ``t``'s rates and the period life expectancy at birth e₀ (n_paths, 2)."""
+        inputs = self.inputs
+        mx = np.multiply(inputs.lc_bx, -self.mortality_k[:, t, None, None])  # log mₓ(t) − log mₓ(t₀)
+        mx += self.log_mx_base
+        np.exp(mx, out=mx)  # (n_paths, 2, 101) deaths per person-year
+        if self.engine == "numba":
+            n = self.n_paths
+            S, Sb, e0 = np.empty((n, 2, N_AGES)), np.empty((n, 2)), np.empty((n, 2))
+            numba_kernels().cohort_survival(mx, self.a0, S, Sb, e0)
+        else:
+            S, Sb, e0 = cohort_survival_fast(mx, self.a0)
+        srb = np.asarray(at(inputs.srb, t), dtype=float)
+        male_share = srb / (1.0 + srb)
+        rates = StepRates(
+            survival=S, birth_survival=Sb, asfr=self.tfr[:, t, None] * inputs.fertility_pattern[t],
+            male_birth_share=np.full(self.n_paths, float(male_share)) if male_share.ndim == 0 else male_share,
+            migration_rate=self.migration_rate[:, t, :1] if self.common_rate else self.migration_rate[:, t, :],
+            migration_intensity=inputs.migration_intensity,
+        )
+        return rates, e0
+
+    def weights(self, t: int) -> BandWeights:
+        return BandWeights(self.stock_weights[t], self.retiree_weights[t])
+
+    def step(self, state: CohortState, t: int, rates: StepRates | None = None,
+             out: StepOutput | None = None) -> StepOutput:
+        """Advance ``state`` from 1 January of year ``t`` to ``t+1`` (in place) with ``rates``
+        (default: :meth:`rates`); return the year's stock and flow bands."""
+        if rates is None:
+            rates, _ = self.rates(t)
+        return year_step(state, rates, self.weights(t), self.engine, out)
 
 
 def project(inputs: DemographyInputs, shocks: DemographyShocks, full_years: tuple[int, ...] = (),
-            out: PopulationResult | None = None) -> PopulationResult:
+            out: PopulationResult | None = None, engine: str | None = None) -> PopulationResult:
     """Project the population over ``inputs.years``; vectorised over paths and units.
 
-    The arithmetic is that of :func:`fiscalsim.demography.ccmpp.ccmpp_step`. For speed the
-    population is held by **cohort** in a ring buffer: slot ``j`` holds age ``(j + t) mod 101`` in
-    step ``t``, so ageing is a rotation of the (small) per-age factors rather than a shifted copy
-    of the (large) population, and one in-place multiply per year survives and migrates every
-    cohort. Stocks are reported at 1 January of each year, flows during it; the loop over years
-    is the only Python loop. Population by single age is kept only for ``full_years`` (1 January
-    of each; ``years[-1] + 1`` gives the end of the projection). With ``out`` (a result whose
-    arrays have this block's paths, e.g. views of a larger run's arrays) the result is written
-    there and returned.
+    The driver of the per-year step (:func:`fiscalsim.demography.step.year_step`): the loop over
+    years is the only Python loop. Stocks are reported at 1 January of each year, flows during it.
+    Population by single age is kept only for ``full_years`` (1 January of each; ``years[-1] + 1``
+    gives the end of the projection). With ``out`` (a result whose arrays have this block's paths,
+    e.g. views of a larger run's arrays) the result is written there and returned. ``engine``:
+    ``numba`` or ``numpy`` (default: see :func:`fiscalsim.demography.step.resolve_engine`).
     """
-    n_paths, n_years, n_units = shocks.n_paths, inputs.n_years, inputs.n_units
-    A = N_AGES
-    tfr, k, mig_rate = realised_processes(inputs, shocks)
-    retired = retired_share(inputs.retirement, np.append(inputs.years, inputs.years[-1] + 1), A)
-
-    # Year-major while filling (contiguous writes), paths-first on return.
-    stocks = np.empty((n_years, n_paths, n_units, len(STOCK_BANDS)))
-    flows = np.empty((n_years, n_paths, n_units, len(FLOW_BANDS)))
-    e0 = np.empty((n_years, n_paths, 2))
+    n_years = inputs.n_years
     keep = {int(y) - int(inputs.years[0]): i for i, y in enumerate(full_years)}
     if any(not 0 <= t <= n_years for t in keep):
         raise ValueError(f"full_years must lie in {inputs.years[0]}…{inputs.years[-1] + 1}")
-    full = np.empty((n_paths, len(keep), n_units, 2, A)) if keep else None
-
-    ring = np.broadcast_to(inputs.base_population, (n_paths, n_units, 2, A)).copy()
-    log_mx_base = np.log(inputs.mx_base)
-    if log_mx_base.shape[0] != 1:
-        raise NotImplementedError("unit-specific mortality levels are not supported yet")
-    log_mx_base = log_mx_base[0]  # (2, A)
-    a0 = default_ax(inputs.mx_base[0])[:, 0]  # (2,): a₀ of the base schedule, by sex
-    g = inputs.migration_intensity
-    # A rate common to all units keeps the survival-migration factor at (n_paths, 1, 2, A).
-    target = np.asarray(inputs.migration_rate_target)
-    common_rate = bool(np.all(target == target[..., :1, :]))
-    X = np.empty((n_paths, 10, A))
-    n_stock = len(STOCK_BANDS)
-    W_retire = np.zeros((2, A, 2))  # new retirees of the previous year, weights by age
+    plan = DemographyPlan.prepare(inputs, shocks, engine)
+    res = out if out is not None else PopulationResult.empty(plan.n_paths, inputs.years, inputs.unit_names,
+                                                             full_years)
+    state = plan.start()
     for t in range(n_years + 1):
-        shift = t % A  # slot j holds age (j + shift) mod A
-
-        def to_slots(by_age: np.ndarray, axis: int) -> np.ndarray:
-            return np.roll(by_age, -shift, axis=axis)  # noqa: B023 - used within this iteration
-
-        # One product gives this year's stock bands and last year's new retirees.
-        if t < n_years:
-            W_stock = band_weights(retired[t], inputs.working_age_min).reshape(2, A, -1)
-        else:
-            W_stock = np.zeros((2, A, 0))
-        W = to_slots(np.concatenate([W_stock, W_retire], axis=-1), 1).reshape(2 * A, -1)
-        bands = (ring.reshape(n_paths * n_units, 2 * A) @ W).reshape(n_paths, n_units, -1)
-        if t > 0:
-            flows[t - 1, ..., 4:6] = bands[..., -2:]
         if t in keep:
-            full[:, keep[t]] = np.roll(ring, shift, axis=-1)
+            res.full[:, keep[t]] = state.by_age()
         if t == n_years:
             break
-        stocks[t] = bands[..., :n_stock]
-
-        mx = np.exp(log_mx_base - inputs.lc_bx * k[:, t, None, None])  # (P, 2, A)
-        S, Sb, e0[t] = cohort_survival_fast(mx, a0)
-        asfr = tfr[:, t, None] * inputs.fertility_pattern[t]  # (P, A)
-        rate = mig_rate[:, t, :1] if common_rate else mig_rate[:, t, :]  # (P, U|1)
-
-        S_slots = to_slots(S, 2)
-        cohort_sum_columns(S_slots, to_slots(g, 1), to_slots(asfr, 1), out=X)
-        sums = np.matmul(ring.reshape(n_paths, n_units * 2, A), X.transpose(0, 2, 1))
-        sums = sums.reshape(n_paths, n_units, 2, -1)
-        by_sex = np.stack([sums[:, :, s, list(SEX_COLUMNS[s])] for s in range(2)], axis=2)
-        start, survivors, at_risk, kept = (by_sex[..., i] for i in range(4))
-        births_start, births_surv, births_mig = (sums[:, :, 1, c] for c in BIRTH_COLUMNS)
-        # Survival and migration factor of every cohort, in slot order: F = S + r·g·h.
-        F = rate[:, :, None, None] * X[:, None, (3, 6), :]
-        F += S_slots[:, None]
-        capped = np.zeros((n_paths, n_units, 2))
-        rr = rate[:, :, None]
-        migrants = rr * at_risk
-        migrants_kept = rr * kept
-        negative = bool(F.min() < 0.0)
-        if negative:
-            F_capped = np.maximum(F, 0.0)
-            delta = ring * (F_capped - F)
-            capped = (delta / (0.5 * (1.0 + S_slots))[:, None]).sum(axis=-1)
-            migrants = migrants + capped
-            migrants_kept = migrants_kept + delta.sum(axis=-1)
-            F = F_capped
-        ring *= F
-        births_total = births_start + births_surv + rr[..., 0] * births_mig
-        if negative:  # end-of-year women from the capped state
-            end = np.roll(ring, shift + 1, axis=-1)[..., 1, :]
-            births_total = births_start + 0.5 * (end[..., 1:] * asfr[:, None, 1:]).sum(-1)
-        srb_t = col(at(inputs.srb, t))
-        male_share = srb_t / (1.0 + srb_t)
-        births = np.stack([births_total * male_share, births_total * (1.0 - male_share)], axis=-1)
-        # Rotate: the open group absorbs the cohort turning ω; its old slot takes the newborns.
-        s_open = (A - 1 - shift) % A
-        s_prev = (s_open - 1) % A
-        ring[..., s_prev] += ring[..., s_open]
-        ring[..., s_open] = births * Sb[:, None, :]
-        deaths = start - survivors + births * (1.0 - Sb[:, None, :]) + (migrants - migrants_kept)
-        flows[t, ..., 0] = births.sum(-1)
-        flows[t, ..., 1] = deaths.sum(-1)
-        flows[t, ..., 2] = migrants.sum(-1)
-        flows[t, ..., 3] = capped.sum(-1)
-        # Next 1 January holds ages shifted by one more year: weights by age for it.
-        W_retire = new_retiree_weights(retired[t], retired[t + 1]).reshape(2, A, 2)
-    if out is not None:
-        out.stocks[...] = stocks.transpose(1, 0, 2, 3)
-        out.flows[...] = flows.transpose(1, 0, 2, 3)
-        out.e0[...] = e0.transpose(1, 0, 2)
-        out.tfr[...], out.mortality_k[...], out.migration_rate[...] = tfr, k, mig_rate
-        if full is not None:
-            out.full[...] = full
-        return out
-    return PopulationResult(
-        years=np.asarray(inputs.years),
-        unit_names=inputs.unit_names,
-        stocks=np.ascontiguousarray(stocks.transpose(1, 0, 2, 3)),
-        flows=np.ascontiguousarray(flows.transpose(1, 0, 2, 3)),
-        tfr=tfr,
-        mortality_k=k,
-        migration_rate=mig_rate,
-        e0=np.ascontiguousarray(e0.transpose(1, 0, 2)),
-        full=full,
-        full_years=tuple(int(y) for y in full_years),
-    )
+        rates, res.e0[:, t] = plan.rates(t)
+        plan.step(state, t, rates, out=StepOutput(res.stocks[:, t], res.flows[:, t]))
+    res.tfr[...], res.mortality_k[...], res.migration_rate[...] = plan.tfr, plan.mortality_k, plan.migration_rate
+    return res

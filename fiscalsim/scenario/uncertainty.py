@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fiscalsim.arrays import ar1_filter
 from fiscalsim.scenario.errors import shown
 from fiscalsim.scenario.yamlio import Node, ScenarioError, suggest
 from fiscalsim.units import model_unit
@@ -96,13 +97,11 @@ class Process:
 
     def deviations(self, innovations: np.ndarray) -> np.ndarray:
         """innovations (n_paths, n_years) standard normal → deviations, zero in the base year."""
-        from scipy.signal import lfilter
-
         p = dict(self.params)
         eps = innovations.copy()
         eps[:, 0] = 0.0
         if self.kind == "ar1":
-            return p["sigma"] * lfilter([1.0], [1.0, -p["phi"]], eps, axis=-1)
+            return p["sigma"] * ar1_filter(eps, p["phi"])
         steps = np.arange(innovations.shape[1])
         return p["drift"] * steps[None, :] + p["sigma"] * np.cumsum(eps, axis=-1)
 

@@ -2,9 +2,12 @@
 
 Paths are computed in the seed tree's fixed 256-path blocks (see ``seeding``); blocks are grouped
 into chunks of about ``chunk_paths`` paths, which run in this process or in ``jobs`` worker
-processes. A chunk keeps only what a run reports — first-passage years and the key series —
-so memory is bounded by the chunk size, and because every block is computed by one call with
-its own random numbers, results are bitwise identical for any chunk size or number of workers.
+processes. A chunk keeps only what a run reports — first-passage years, the rules' indicators
+and the key series (about 13 kB per path for the Hegang baseline), and the population pyramid
+for the first :data:`PYRAMID_PATHS` paths — and is copied into the run's preallocated arrays as
+soon as it is done, so memory grows by that much per path and no more. Because every block is
+computed by one call with its own random numbers, results are bitwise identical for any chunk
+size or number of workers.
 """
 
 from __future__ import annotations
@@ -16,14 +19,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fiscalsim.demography.schedules import N_AGES
 from fiscalsim.scenario import Scenario
 from fiscalsim.simulate.engine import run_block
 from fiscalsim.simulate.population import path_blocks
 from fiscalsim.simulate.seeding import BLOCK_PATHS
-from fiscalsim.simulate.workers import map_in_workers
+from fiscalsim.simulate.workers import share_with_workers
 from fiscalsim.triggers.rules import Rule, first_passage
 
 log = logging.getLogger(__name__)
+
+#: Paths whose population pyramid (city; base and report year; sex × age) a run keeps: its
+#: quantiles are taken over the first paths only (the same ones for any chunking), which bounds
+#: the pyramid to 32 MB however many paths run (100,000 pyramids would take 320 MB).
+PYRAMID_PATHS = 10_000
 
 #: Model series kept for every path (per-year quantiles, charts).
 KEY_SERIES = (
@@ -50,12 +59,35 @@ class RunResult:
     series: dict[str, np.ndarray]
     base_condition: np.ndarray  # (n_rules,) whether each rule's condition holds in the base year
     evaluated_from: int
-    pyramid: np.ndarray | None = None  # (n_paths, 2 years, 2 sexes, 101 ages): city, base and report year
+    pyramid: np.ndarray | None = None  # (min(n_paths, PYRAMID_PATHS), 2 years, 2 sexes, 101 ages): city
     pyramid_years: tuple[int, int] = (0, 0)
 
     @property
     def rule_ids(self) -> list[str]:
         return [r.id for r in self.rules]
+
+    @classmethod
+    def like(cls, part: RunResult, n_paths: int, n_pyramid: int) -> RunResult:
+        """An unfilled result for ``n_paths`` paths (pyramids for the first ``n_pyramid``) shaped
+        like ``part``; rules sharing one indicator array there share one here."""
+        def rows(a: np.ndarray, n: int) -> np.ndarray:
+            return np.empty((n,) + a.shape[1:], dtype=a.dtype)
+
+        shared: dict[int, np.ndarray] = {}
+        indicators = {k: shared.setdefault(id(v), rows(v, n_paths)) for k, v in part.indicators.items()}
+        return cls(part.years, part.rules, rows(part.first_passage, n_paths), indicators,
+                   {k: rows(v, n_paths) for k, v in part.series.items()}, part.base_condition,
+                   part.evaluated_from, rows(part.pyramid, n_pyramid), part.pyramid_years)
+
+    def write(self, start: int, part: RunResult) -> None:
+        """Copy ``part`` (paths ``start …``) into this result."""
+        stop = start + part.first_passage.shape[0]
+        self.first_passage[start:stop] = part.first_passage
+        for k, v in part.indicators.items():
+            self.indicators[k][start:stop] = v
+        for k, v in part.series.items():
+            self.series[k][start:stop] = v
+        self.pyramid[start:start + len(part.pyramid)] = part.pyramid  # pyramids are of the first paths
 
 
 def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: bool = False) -> RunResult:
@@ -65,12 +97,22 @@ def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: 
     for b_start in range(start, stop, BLOCK_PATHS):
         b_stop = min(b_start + BLOCK_PATHS, stop)
         pyramid_years = (int(years[0]), sc.report_year)
-        block = run_block(sc, entropy, b_start, b_stop, full_years=pyramid_years, deterministic=deterministic)
-        pyramid = block.population.full.sum(axis=2)  # city: (n_paths, 2, 2, 101)
+        keep = max(0, min(b_stop, PYRAMID_PATHS) - b_start)
+        block = run_block(sc, entropy, b_start, b_stop, full_years=pyramid_years if keep else (),
+                          deterministic=deterministic)
+        if keep:
+            pyramid = block.population.full[:keep].sum(axis=2)  # city: (keep, 2, 2, 101)
+        else:
+            pyramid = np.empty((0, len(pyramid_years), 2, N_AGES))
         lines = dict(block.finance.lines)
         services = lines["exp_services_education"] + lines["exp_services_elderly"] + lines["exp_services_residents"]
         lines["services_per_capita"] = services / lines["population"]
-        ind = {r.id: r.indicator.evaluate(lines) for r in sc.rules}
+        by_indicator: dict = {}  # rules with the same indicator share its array
+        ind = {}
+        for r in sc.rules:
+            if r.indicator not in by_indicator:
+                by_indicator[r.indicator] = r.indicator.evaluate(lines)
+            ind[r.id] = by_indicator[r.indicator]
         conditions = [r.condition(years, lines, ind[r.id]) for r in sc.rules]
         evaluated = years >= sc.triggers_from
         fp = np.stack([first_passage(c & evaluated, years, r.persistence) for c, r in zip(conditions, sc.rules,
@@ -82,14 +124,12 @@ def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: 
 
 
 def _concat(parts: list[RunResult]) -> RunResult:
-    first = parts[0]
-    return RunResult(
-        first.years, first.rules, np.concatenate([p.first_passage for p in parts]),
-        {k: np.concatenate([p.indicators[k] for p in parts]) for k in first.indicators},
-        {k: np.concatenate([p.series[k] for p in parts]) for k in first.series},
-        first.base_condition, first.evaluated_from, np.concatenate([p.pyramid for p in parts]),
-        first.pyramid_years,
-    )
+    out = RunResult.like(parts[0], sum(p.first_passage.shape[0] for p in parts), sum(len(p.pyramid) for p in parts))
+    start = 0
+    for p in parts:
+        out.write(start, p)
+        start += p.first_passage.shape[0]
+    return out
 
 
 def chunks(n_paths: int, chunk_paths: int) -> list[tuple[int, int]]:
@@ -110,26 +150,34 @@ def _single_threaded_env() -> dict[str, str | None]:
 
 def run_scenario(sc: Scenario, n_paths: int, entropy: int, jobs: int = 1, chunk_paths: int = 1024,
                  progress: Callable[[int], None] | None = None, deterministic: bool = False) -> RunResult:
-    """All paths of a scenario; identical results for any ``jobs`` and ``chunk_paths``."""
+    """All paths of a scenario; identical results for any ``jobs`` and ``chunk_paths``.
+
+    ``jobs`` processes compute chunks: this one and ``jobs − 1`` workers."""
     if n_paths < 1 or jobs < 1 or chunk_paths < 1:
         raise ValueError("n_paths, jobs and chunk_paths must be positive")
     spans = chunks(n_paths, chunk_paths)
-    results: dict[int, RunResult] = {}
+    out: RunResult | None = None
+
+    def take(i: int, part: RunResult) -> None:
+        # each chunk goes into the run's arrays as it arrives (in any order), then is dropped
+        nonlocal out
+        if out is None:
+            out = RunResult.like(part, n_paths, min(n_paths, PYRAMID_PATHS))
+        out.write(spans[i][0], part)
+        if progress is not None:
+            progress(spans[i][1] - spans[i][0])
+
+    tasks = [(sc, entropy, a, b, deterministic) for a, b in spans]
     if jobs == 1 or len(spans) == 1:
-        for start, stop in spans:
-            results[start] = run_chunk(sc, entropy, start, stop, deterministic)
-            if progress is not None:
-                progress(stop - start)
+        share_with_workers(1, run_chunk, tasks, take)
     else:
         saved = _single_threaded_env()
-        try:
-            parts = map_in_workers(jobs, run_chunk, [(sc, entropy, a, b, deterministic) for a, b in spans],
-                                   None if progress is None else lambda i: progress(spans[i][1] - spans[i][0]))
+        try:  # this process computes chunks too while the jobs − 1 workers start
+            share_with_workers(jobs, run_chunk, tasks, take)
         finally:
             for k, v in saved.items():
                 if v is None:
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
-        results = {a: part for (a, _), part in zip(spans, parts, strict=True)}
-    return _concat([results[a] for a, _ in spans])
+    return out

@@ -38,10 +38,11 @@ def path_blocks(n_paths: int) -> list[tuple[int, int]]:
 
 def run_population(inputs: DemographyInputs, n_paths: int, entropy: int, chunk_paths: int = DEFAULT_CHUNK_PATHS,
                    full_years: tuple[int, ...] = (),
-                   progress: Callable[[int], None] | None = None) -> PopulationResult:
+                   progress: Callable[[int], None] | None = None, engine: str | None = None) -> PopulationResult:
     """Project ``n_paths`` paths block by block; bitwise identical for any ``chunk_paths``.
 
     ``chunk_paths`` (rounded up to whole blocks) only groups blocks for progress reports.
+    ``engine``: see :func:`fiscalsim.demography.step.resolve_engine`.
     """
     if n_paths < 1 or chunk_paths < 1:
         raise ValueError("n_paths and chunk_paths must be positive")
@@ -50,7 +51,7 @@ def run_population(inputs: DemographyInputs, n_paths: int, entropy: int, chunk_p
     done = 0
     for i, (start, stop) in enumerate(path_blocks(n_paths)):
         shocks = draw_demography_shocks(entropy, start, stop, inputs.n_years)
-        project(inputs, shocks, full_years=full_years, out=out.rows(start, stop))
+        project(inputs, shocks, full_years=full_years, out=out.rows(start, stop), engine=engine)
         done += stop - start
         if progress is not None and ((i + 1) % blocks_per_chunk == 0 or stop == n_paths):
             progress(done)

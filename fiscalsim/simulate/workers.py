@@ -48,11 +48,59 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
                                initializer=_die_with_parent, initargs=(os.getpid(),))
 
 
-def map_in_workers(jobs: int, func, arg_lists: list[tuple], on_done=None) -> list:
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    # the executor has no public 'kill': end the worker processes it owns
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def share_with_workers(jobs: int, func, arg_lists: list[tuple], consume) -> None:
+    """``func(*args)`` for every ``args``, in this process and ``jobs − 1`` worker processes;
+    ``consume(i, result)`` is called in this process as task ``i`` completes (in any order), and
+    no result is kept after it.
+
+    This process takes tasks from the end of the list while the workers take them from the start,
+    so a worker's start-up (a fresh interpreter importing the package, about a second) overlaps
+    with useful work instead of adding to it. If the caller is interrupted (Ctrl-C, SIGTERM) or a
+    task fails, the workers are terminated at once.
+    """
+    if jobs <= 1 or len(arg_lists) <= 1:
+        for i, args in enumerate(arg_lists):
+            consume(i, func(*args))
+        return
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    n_workers = min(jobs - 1, len(arg_lists) - 1)
+    pool = worker_pool(n_workers)
+    lo, hi = 0, len(arg_lists)  # tasks lo … hi−1 are not started yet
+    in_flight: dict = {}
+    try:
+        while lo < hi or in_flight:
+            while lo < hi and len(in_flight) < 2 * n_workers:  # one running and one queued each
+                in_flight[pool.submit(func, *arg_lists[lo])] = lo
+                lo += 1
+            if lo < hi:
+                hi -= 1
+                consume(hi, func(*arg_lists[hi]))
+                finished = [f for f in in_flight if f.done()]
+            else:
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                consume(in_flight.pop(fut), fut.result())
+    except BaseException:
+        _terminate(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def map_in_workers(jobs: int, func, arg_lists: list[tuple], on_done=None, consume=None) -> list | None:
     """``[func(*args) for args in arg_lists]`` in ``jobs`` worker processes, results in order.
 
-    ``on_done(i)`` is called as task ``i`` completes. If the caller is interrupted (Ctrl-C,
-    SIGTERM) or a task fails, the workers are terminated at once instead of finishing their tasks.
+    ``on_done(i)`` is called as task ``i`` completes. With ``consume``, ``consume(i, result)`` is
+    called instead as each task completes (in any order) and no result is kept, so memory holds
+    one result at a time; None is returned. If the caller is interrupted (Ctrl-C, SIGTERM) or a
+    task fails, the workers are terminated at once instead of finishing their tasks.
     """
     from concurrent.futures import as_completed
 
@@ -61,8 +109,12 @@ def map_in_workers(jobs: int, func, arg_lists: list[tuple], on_done=None) -> lis
     try:
         futures = {pool.submit(func, *args): i for i, args in enumerate(arg_lists)}
         for fut in as_completed(futures):
-            i = futures[fut]
-            results[i] = fut.result()
+            i = futures.pop(fut)
+            if consume is not None:
+                consume(i, fut.result())
+                del fut  # the future holds the result
+            else:
+                results[i] = fut.result()
             if on_done is not None:
                 on_done(i)
     except BaseException:
@@ -72,4 +124,4 @@ def map_in_workers(jobs: int, func, arg_lists: list[tuple], on_done=None) -> lis
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    return results
+    return None if consume is not None else results
