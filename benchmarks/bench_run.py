@@ -17,7 +17,7 @@ import time
 def measure(args: list[str]) -> tuple[float, float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "fiscalsim.cli", "run", *args, "--out", f"{tmp}/res"], check=True,
+        subprocess.run([sys.executable, "-m", "fiscalsim", "run", *args, "--out", f"{tmp}/res"], check=True,
                        capture_output=True)
         elapsed = time.perf_counter() - start
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

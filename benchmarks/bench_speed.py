@@ -112,7 +112,7 @@ def reference(n_paths: int) -> Measured:
 
 def fiscalsim_run(n_paths: int, jobs: int, horizon: int | None = None) -> Measured:
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "fiscalsim.cli", "run", "--paths", str(n_paths), "--seed", "1", "--no-charts",
+        cmd = [sys.executable, "-m", "fiscalsim", "run", "--paths", str(n_paths), "--seed", "1", "--no-charts",
                "--jobs", str(jobs), "--out", f"{tmp}/res"]
         if horizon is not None:
             cmd += ["--set", f"simulation.horizon={horizon}"]

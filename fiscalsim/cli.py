@@ -518,3 +518,7 @@ def sensitivity(scenario: str | None, method: str, rule: str, n_samples: int, se
     click.echo(f"{sc.name}: {rule} in the central run: {year_text(result.central_year, int(sc.years[-1]))}; {method}, {result.runs:,} runs")
     click.echo(result.table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     click.echo(f"results: {out_dir}")
+
+
+if __name__ == "__main__":
+    main()
