@@ -7,11 +7,8 @@ and exit with status 2, without a traceback.
 
 from __future__ import annotations
 
-import functools
 import logging
-import signal
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -19,6 +16,7 @@ import click
 
 from fiscalsim import __version__
 from fiscalsim.api import scenario_path
+from fiscalsim.cli_errors import echo_errors, interrupt_on_sigterm, log_to_stderr, user_errors
 from fiscalsim.cli_options import (
     chunk_option,
     jobs_option,
@@ -27,61 +25,12 @@ from fiscalsim.cli_options import (
     set_option,
     year_option,
 )
-from fiscalsim.finance.model import CalibrationError
 from fiscalsim.progress import stages
 from fiscalsim.report.charts import KINDS as CHART_KINDS
-from fiscalsim.report.files import OutputError, check_output_folder
 from fiscalsim.report.tables import MONEY_UNITS
 from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
 
 log = logging.getLogger("fiscalsim")
-
-
-def user_errors(func):
-    """Turn user-caused errors into a one-line message and exit status 2."""
-
-    func = _check_output_first(func)
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except ScenarioError as exc:
-            _echo_errors(exc)
-            sys.exit(2)
-        except CalibrationError as exc:
-            click.echo(f"error: the scenario cannot reproduce its base-year accounts: {exc} ('fiscalsim "
-                       "validate' names the scenario keys involved)", err=True)
-            sys.exit(2)
-        except OutputError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
-        except OSError as exc:
-            click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
-            sys.exit(2)
-        except KeyboardInterrupt:
-            click.echo("interrupted: nothing was written (an earlier result, if any, is unchanged)", err=True)
-            sys.exit(130)
-
-    return wrapper
-
-
-def _echo_errors(exc: ScenarioError) -> None:
-    """Each error on its own line (a file with several errors reports them all)."""
-    for line in str(exc).splitlines():
-        click.echo(f"error: {line}", err=True)
-
-
-def _check_output_first(func):
-    """Refuse an unusable ``--out`` before any work is done (checked again when writing)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        if "out_dir" in kwargs:
-            check_output_folder(kwargs["out_dir"], kwargs.get("overwrite", False))
-        return func(*args, **kwargs)
-
-    return wrapper
 
 
 @click.group()
@@ -92,20 +41,9 @@ def _check_output_first(func):
 @click.pass_context
 def main(ctx: click.Context, verbose: bool, money_unit: str | None) -> None:
     """fiscalsim — local-government fiscal stress simulator."""
-    _log_to_stderr(verbose)
+    log_to_stderr(verbose)
     ctx.obj = {"money_unit": money_unit}
-    _interrupt_on_sigterm()
-
-
-def _log_to_stderr(verbose: bool) -> None:
-    """-v: fiscalsim's own logger at DEBUG on standard error; other libraries stay quiet."""
-    if not verbose:
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    log.handlers = [handler]
-    log.setLevel(logging.DEBUG)
-    log.propagate = False
+    interrupt_on_sigterm()
 
 
 def _money_unit(sc) -> str:
@@ -114,16 +52,6 @@ def _money_unit(sc) -> str:
     ctx = click.get_current_context(silent=True)
     chosen = ctx.find_root().obj.get("money_unit") if ctx is not None and ctx.find_root().obj else None
     return chosen or default_money_unit(sc)
-
-
-def _interrupt_on_sigterm() -> None:
-    """SIGTERM stops a command like Ctrl-C: temporary results folders are removed on the way out."""
-
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, handler)
 
 
 def _scenario_path(scenario: str | None) -> Path:
@@ -153,7 +81,7 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
             check_calibration(sc, composed_tree(path, overrides))
         except ScenarioError as exc:
             failed += 1
-            _echo_errors(exc)
+            echo_errors(exc)
             continue
         click.echo(f"ok: {path} ({sc.name}, {sc.years[0]}-{sc.years[-1]}, {sc.demography.n_units} units)")
     if failed:
