@@ -6,25 +6,15 @@ reproduced exactly; what the sources do not split is a named residual line
 (``exp_other_residual``, ``fund_projects_residual``). See :func:`calibrate`.
 
 **Later years (rules).** Revenue follows the economy and the population; transfers follow the
-equalisation formula; expenditure follows its drivers. The general budget then settles its
-obligations in a fixed order of priority (the *waterfall*):
-
-1. remittances to upper levels (withheld at source);
-2. 三保 — wages (personnel), basic livelihood (the fiscal subsidy to social insurance and public
-   services) and operations (unit overheads);
-3. debt service — general-bond interest and principal due, and the support that off-budget
-   (LGFV) debt needs beyond refinancing and its own cash flow;
-4. arrears of earlier years, 三保 first, then debt;
-5. discretionary spending (capital and other) and the carry-forward.
-
-Resources are own revenue, transfers, the carry-over, bond proceeds (refinancing and new) and
-transfers from the fund budget; the budget stabilisation fund is drawn when they fall short and
-receives any surplus beyond the targeted carry-forward. A remaining shortfall first cuts the
-carry-forward and discretionary spending, then leaves debt service unpaid — the province pays a
-share on the city's behalf (a provincial advance owed by the city) and the rest becomes **debt
-arrears** — and finally leaves 三保 unpaid (**三保 arrears**). Nothing is dropped:
+equalisation formula; expenditure follows its drivers. Each book then settles its obligations
+from **free** money in a fixed order, while **earmarked** money (refinancing and new-bond
+proceeds, special transfers, 结转) pays only for its purpose: see
+:mod:`fiscalsim.finance.liquidity` for the waterfall, the committed floors and the arrears by kind,
+and :mod:`fiscalsim.finance.year` for the order of the year's steps. Nothing is dropped:
 ``due = paid + new arrears`` for every obligation, and each book's sources equal its uses.
-The fund budget settles the same way (land costs, special-debt service, projects).
+
+**The base year's LGFV support** is not imposed: it is paid as far as the published expenditure
+leaves room after 三保, interest and capital (the waterfall's answer); the rest is LGFV arrears.
 """
 
 from __future__ import annotations
