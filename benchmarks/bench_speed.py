@@ -159,13 +159,11 @@ def stages(n_paths: int) -> dict[str, float]:
         engine_module.project, engine_module.simulate_finance = saved
     spent["everything else (economy, draws, triggers, collecting)"] = total - sum(spent.values())
     spent["run_scenario total"] = total
-    from fiscalsim.report.run import (
-        first_passage_table,
-        pyramid_table,
-        quantile_table,
-        summary_table,
-        write_tables,
-    )
+    from fiscalsim.report.run import first_passage_table, pyramid_table, summary_table, write_tables
+    from fiscalsim.report.tables import quantile_table as tidy_quantile_table
+
+    def quantile_table(res):
+        return tidy_quantile_table(res, "亿元")
 
     for name, make in (("report: summary table", summary_table), ("report: first-passage table", first_passage_table),
                        ("report: quantile table", quantile_table), ("report: pyramid table", pyramid_table)):

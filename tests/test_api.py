@@ -194,3 +194,18 @@ def test_money_unit_option_sets_every_table(tmp_path):
     assert res.exit_code == 0, res.output
     q = pd.read_csv(out / "quantiles.csv")
     assert "yuan" in set(q.unit) and "亿元" not in set(q.unit)
+
+
+def test_quantiles_of_finite_and_non_finite_series_agree_with_nanquantile():
+    from fiscalsim.report.tables import QUANTILES, quantile_frame
+
+    rng = np.random.default_rng(1)
+    arr = rng.normal(size=(300, 5))
+    frame = quantile_frame(arr, np.arange(5), "series", "x", "ratio")
+    np.testing.assert_array_equal(frame.q50, np.nanquantile(arr, 0.5, axis=0))
+    arr[3, 2], arr[7, 4] = np.inf, np.nan  # left out of the quantiles
+    frame = quantile_frame(arr, np.arange(5), "series", "x", "ratio")
+    clean = np.where(np.isfinite(arr), arr, np.nan)
+    np.testing.assert_array_equal(frame[[f"q{round(q * 100):02d}" for q in QUANTILES]].to_numpy().T,
+                                  np.nanquantile(clean, QUANTILES, axis=0))
+    np.testing.assert_array_equal(frame["mean"], np.nanmean(clean, axis=0))

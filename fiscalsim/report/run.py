@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fiscalsim.report.population import QUANTILES
 from fiscalsim.simulate.montecarlo import RunResult
 from fiscalsim.triggers.rules import (
     HEADLINE_CLASSES,
@@ -75,21 +74,6 @@ def first_passage_table(result: RunResult) -> pd.DataFrame:
     df["first_rule"] = first_fired(result.first_passage, result.rule_ids)
     df["first_restructuring_or_default"] = headline_passage(result.first_passage, result.rules)
     return df
-
-
-def quantile_table(result: RunResult) -> pd.DataFrame:
-    """Per-year quantiles of the rules' indicators and the key series (series in yuan)."""
-    frames = []
-    for kind, data in (("indicator", result.indicators), ("series", result.series)):
-        for name, arr in data.items():
-            finite = np.where(np.isfinite(arr), arr, np.nan)
-            q = np.nanquantile(finite, QUANTILES, axis=0)
-            frame = pd.DataFrame({"year": result.years, "kind": kind, "name": name,
-                                  "mean": np.nanmean(finite, axis=0)})
-            for k, level in enumerate(QUANTILES):
-                frame[f"q{round(level * 100):02d}"] = q[k]
-            frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
 
 
 def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> list[str]:

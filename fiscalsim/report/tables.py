@@ -76,11 +76,14 @@ def series_scale(name: str, money_unit: str) -> tuple[float, str]:
     return display_scale("money", money_unit)
 
 
-def _quantile_frame(arr: np.ndarray, years: np.ndarray, kind: str, name: str, unit: str) -> pd.DataFrame:
-    finite = np.where(np.isfinite(arr), arr, np.nan)
-    q = np.nanquantile(finite, QUANTILES, axis=0)
-    frame = pd.DataFrame({"year": years, "kind": kind, "name": name, "unit": unit,
-                          "mean": np.nanmean(finite, axis=0)})
+def quantile_frame(arr: np.ndarray, years: np.ndarray, kind: str, name: str, unit: str) -> pd.DataFrame:
+    ok = np.isfinite(arr)
+    if ok.all():  # the common case: NumPy's vectorised quantile (nanquantile works column by column)
+        q, mean = np.quantile(arr, QUANTILES, axis=0), arr.mean(axis=0)
+    else:
+        finite = np.where(ok, arr, np.nan)
+        q, mean = np.nanquantile(finite, QUANTILES, axis=0), np.nanmean(finite, axis=0)
+    frame = pd.DataFrame({"year": years, "kind": kind, "name": name, "unit": unit, "mean": mean})
     for k, level in enumerate(QUANTILES):
         frame[f"q{round(level * 100):02d}"] = q[k]
     return frame
@@ -96,10 +99,10 @@ def quantile_table(result, money_unit: str) -> pd.DataFrame:
     frames = []
     for rule in result.rules:
         factor, unit = display_scale(indicator_kind(rule), money_unit)
-        frames.append(_quantile_frame(result.indicators[rule.id] * factor, result.years, "indicator", rule.id, unit))
+        frames.append(quantile_frame(result.indicators[rule.id] * factor, result.years, "indicator", rule.id, unit))
     for name, arr in result.series.items():
         factor, unit = series_scale(name, money_unit)
-        frames.append(_quantile_frame(arr * factor, result.years, "series", name, unit))
+        frames.append(quantile_frame(arr * factor, result.years, "series", name, unit))
     return pd.concat(frames, ignore_index=True)
 
 
