@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from fiscalsim.report.headline import year_text
-from fiscalsim.report.run import headline_summary, summary_table
+from fiscalsim.report.headline import headline_rules, year_quantile, year_text
+from fiscalsim.report.run import key_years, summary_table
 from fiscalsim.scenario import bundled_scenario, load_scenario
 from fiscalsim.simulate.montecarlo import RunResult, run_scenario
 from fiscalsim.triggers.rules import NEVER, SEVERITIES, headline_passage
@@ -25,18 +25,19 @@ def _quantiles(x: np.ndarray, scale: float = 1e8) -> str:
 
 
 def _headline_lines(sc, res: RunResult, horizon: int) -> list[str]:
-    h = headline_summary(res)
     fp = headline_passage(res.first_passage, res.rules)
-    cols = [j for j, r in enumerate(res.rules) if r.id in h["rules"]]
-    first = np.array(h["rules"])[np.argmin(res.first_passage[:, cols], axis=1)]
-    first = np.where(fp == NEVER, "none", first)
-    shares = [(rid, float(np.mean(first == rid))) for rid in h["rules"]]
-    keys = [k for k in h if k.startswith("p_by_")]
+    cols = headline_rules(res.rules)
+    ids = [res.rules[j].id for j in cols]
+    first = np.where(fp == NEVER, "none", np.array(ids)[np.argmin(res.first_passage[:, cols], axis=1)])
+    shares = [(rid, float(np.mean(first == rid))) for rid in ids]
+    keys = key_years(int(res.years[0]), horizon)
+    p_by = {y: float(np.mean(fp <= y)) for y in keys}
+    q10, q50, q90 = (year_quantile(fp, q) for q in (0.1, 0.5, 0.9))
     return [
-        "| " + " | ".join(f"P by {k[5:]}" for k in keys) + " | median | 10–90 % |",
+        "| " + " | ".join(f"P by {y}" for y in keys) + " | median | 10–90 % |",
         "|" + "---:|" * (len(keys) + 2),
-        "| " + " | ".join(f"{h[k]:.0%}" for k in keys)
-        + f" | {_yr(h['median_year'], horizon)} | {_yr(h['q10_year'], horizon)} to {_yr(h['q90_year'], horizon)} |",
+        "| " + " | ".join(f"{p_by[y]:.0%}" for y in keys)
+        + f" | {_yr(q50, horizon)} | {_yr(q10, horizon)} to {_yr(q90, horizon)} |",
         "",
         "Which rule makes the headline event (share of paths): "
         + "; ".join(f"`{rid}` {share:.0%}" for rid, share in sorted(shares, key=lambda kv: -kv[1]) if share > 0)

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fiscalsim.report.headline import year_quantile
 from fiscalsim.simulate.montecarlo import RunResult
 from fiscalsim.triggers.rules import (
-    HEADLINE_CLASSES,
     NEVER,
     SEVERITIES,
     first_fired,
@@ -21,10 +21,6 @@ def key_years(base_year: int, horizon: int) -> list[int]:
     """2025, 2030, 2035 (those inside the run) and the horizon."""
     years = [y for y in (2025, 2030, 2035) if base_year <= y < horizon]
     return years + [horizon]
-
-
-def _year_quantile(fp: np.ndarray, q: float) -> int:
-    return int(np.quantile(fp, q, method="inverted_cdf"))
 
 
 def summary_table(result: RunResult) -> pd.DataFrame:
@@ -40,9 +36,9 @@ def summary_table(result: RunResult) -> pd.DataFrame:
         row = {"rule": rule.id, "name": rule.name, "pack": rule.pack, "severity": rule.severity}
         for y in key_years(int(years[0]), int(years[-1])):
             row[f"p_by_{y}"] = float(np.mean(col <= y))
-        row["median_year"] = _year_quantile(col, 0.5)
-        row["q10_year"] = _year_quantile(col, 0.1)
-        row["q90_year"] = _year_quantile(col, 0.9)
+        row["median_year"] = year_quantile(col, 0.5)
+        row["q10_year"] = year_quantile(col, 0.1)
+        row["q90_year"] = year_quantile(col, 0.9)
         row["share_first"] = float(np.mean(first == rule.id))
         row["reference"] = rule.reference
         rows.append(row)
@@ -50,22 +46,8 @@ def summary_table(result: RunResult) -> pd.DataFrame:
     table.attrs["paths"] = n
     table.attrs["share_none"] = float(np.mean(first == "none"))
     table.attrs["base_year_rules"] = [r.id for r, b in zip(result.rules, result.base_condition, strict=True) if b]
-    table.attrs["headline"] = headline_summary(result)
     table.insert(4, "holds_in_base_year", result.base_condition)
     return table
-
-
-def headline_summary(result: RunResult) -> dict:
-    """The question users ask first: the year of the first restructuring- or default-class event
-    on each path — P(by each key year), median and 10-90 % years (NEVER when not by the horizon),
-    and which rules count."""
-    years = result.years
-    fp = headline_passage(result.first_passage, result.rules)
-    out = {f"p_by_{y}": float(np.mean(fp <= y)) for y in key_years(int(years[0]), int(years[-1]))}
-    out.update(median_year=_year_quantile(fp, 0.5), q10_year=_year_quantile(fp, 0.1),
-               q90_year=_year_quantile(fp, 0.9),
-               rules=[r.id for r in result.rules if r.severity in HEADLINE_CLASSES and r.headline])
-    return out
 
 
 def first_passage_table(result: RunResult) -> pd.DataFrame:

@@ -104,23 +104,36 @@ def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: 
             pyramid = block.population.full[:keep].sum(axis=2)  # city: (keep, 2, 2, 101)
         else:
             pyramid = np.empty((0, len(pyramid_years), 2, N_AGES))
-        lines = dict(block.finance.lines)
-        services = lines["exp_services_education"] + lines["exp_services_elderly"] + lines["exp_services_residents"]
-        lines["services_per_capita"] = services / lines["population"]
-        by_indicator: dict = {}  # rules with the same indicator share its array
-        ind = {}
-        for r in sc.rules:
-            if r.indicator not in by_indicator:
-                by_indicator[r.indicator] = r.indicator.evaluate(lines)
-            ind[r.id] = by_indicator[r.indicator]
-        conditions = [r.condition(years, lines, ind[r.id]) for r in sc.rules]
-        evaluated = years >= sc.triggers_from
-        fp = np.stack([first_passage(c & evaluated, years, r.persistence) for c, r in zip(conditions, sc.rules,
-                                                                                          strict=True)], axis=1)
+        lines = rule_lines(block.finance.lines)
+        ind, conditions, fp = evaluate_rules(sc, years, lines)
         base = np.array([bool(c[0, 0]) for c in conditions])
         parts.append(RunResult(years, sc.rules, fp, ind, {k: lines[k].copy() for k in KEY_SERIES}, base,
                                sc.triggers_from, pyramid, pyramid_years))
     return _concat(parts)
+
+
+def rule_lines(finance_lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The model's lines plus the derived series rules and reports read (services per resident)."""
+    lines = dict(finance_lines)
+    services = lines["exp_services_education"] + lines["exp_services_elderly"] + lines["exp_services_residents"]
+    lines["services_per_capita"] = services / lines["population"]
+    return lines
+
+
+def evaluate_rules(sc: Scenario, years: np.ndarray, lines: dict[str, np.ndarray]):
+    """Each rule's indicator (rules with the same indicator share its array), condition and
+    first-passage year (evaluated from ``sc.triggers_from``): ``(indicators, conditions, (n_paths, n_rules))``."""
+    by_indicator: dict = {}
+    ind = {}
+    for r in sc.rules:
+        if r.indicator not in by_indicator:
+            by_indicator[r.indicator] = r.indicator.evaluate(lines)
+        ind[r.id] = by_indicator[r.indicator]
+    conditions = [r.condition(years, lines, ind[r.id]) for r in sc.rules]
+    evaluated = years >= sc.triggers_from
+    fp = np.stack([first_passage(c & evaluated, years, r.persistence)
+                   for c, r in zip(conditions, sc.rules, strict=True)], axis=1)
+    return ind, conditions, fp
 
 
 def _concat(parts: list[RunResult]) -> RunResult:

@@ -28,8 +28,9 @@ from fiscalsim.demography.projector import DemographyShocks
 from fiscalsim.economy import EconomyShocks
 from fiscalsim.finance.run import FinanceShocks
 from fiscalsim.simulate.engine import BlockDraws, run_draws
+from fiscalsim.simulate.montecarlo import evaluate_rules, rule_lines
 from fiscalsim.simulate.seeding import BLOCK_PATHS
-from fiscalsim.triggers.rules import NEVER, first_passage, headline_passage
+from fiscalsim.triggers.rules import NEVER, headline_passage
 
 METHODS = ("sobol", "morris", "oat")
 #: Factor quantiles are kept inside these bounds (the tails of unbounded distributions).
@@ -121,10 +122,8 @@ def design_years(sc, fs: list[Factor], q: np.ndarray) -> pd.DataFrame:
     parts = []
     for start in range(0, q.shape[0], BLOCK_PATHS):
         block = q[start:start + BLOCK_PATHS]
-        lines = dict(run_draws(sc, design_draws(sc, fs, block)).finance.lines)
-        evaluated = years >= sc.triggers_from
-        fp = np.stack([first_passage(r.condition(years, lines) & evaluated, years, r.persistence)
-                       for r in sc.rules], axis=1)
+        lines = rule_lines(run_draws(sc, design_draws(sc, fs, block)).finance.lines)
+        _, _, fp = evaluate_rules(sc, years, lines)
         parts.append(np.column_stack([fp, headline_passage(fp, sc.rules)]))
     out = np.concatenate(parts)
     out[out == NEVER] = int(years[-1]) + 1
