@@ -1,0 +1,67 @@
+"""Books as data: a country's set of budget books is one :class:`BookSet`, chosen by the
+scenario, so that another country's structure is a new book definition, not new code paths
+through the model.
+
+A book set says how a block of paths is set up from the scenario's accounts and parameters, how
+its base year (the published accounts) and each later year are booked into a
+:class:`~fiscalsim.finance.ledger.FinanceResult`, which lines it records, and which books must
+balance. The coupled year loop (:mod:`fiscalsim.simulate.coupled`) calls only these four things,
+and reads back only the lines every book set records (:data:`FEEDBACK_LINES`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fiscalsim.finance import ledger
+
+#: Lines every book set records (city series, yuan or persons), read by the feedbacks.
+FEEDBACK_LINES = ("population", "services_paid", "sanbao_due", "sanbao_unpaid", "price_index", "staff")
+
+
+@dataclass(frozen=True)
+class BookSet:
+    """One country's books.
+
+    setup(fi, x0, shocks, years, n_units) → (setup, state): constants and the state at the base
+    year's 1 January. base_year(setup, state, x0, out) and year(setup, state, x, out) book year
+    ``x.t`` into ``out`` and advance ``state``.
+    """
+
+    name: str
+    books: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # book → (sources, uses)
+    memo: tuple[str, ...]
+    unit_series: tuple[str, ...]
+    setup: Callable
+    base_year: Callable
+    year: Callable
+
+    @property
+    def line_names(self) -> tuple[str, ...]:
+        names: list[str] = []
+        for sources, uses in self.books.values():
+            names += list(sources) + list(uses)
+        return tuple(names) + self.memo
+
+
+def _china() -> BookSet:
+    from fiscalsim.finance.run import setup_finance
+    from fiscalsim.finance.year import finance_base_year, finance_year
+
+    return BookSet("china", ledger.BOOKS, ledger.MEMO, ledger.UNIT_SERIES, setup_finance, finance_base_year,
+                   finance_year)
+
+
+_FACTORIES: dict[str, Callable[[], BookSet]] = {"china": _china}
+
+
+def book_set_names() -> tuple[str, ...]:
+    return tuple(_FACTORIES)
+
+
+def book_set(name: str) -> BookSet:
+    """The book set called ``name`` (see :func:`book_set_names`)."""
+    if name not in _FACTORIES:
+        raise KeyError(f"unknown book set {name!r}: expected one of {', '.join(_FACTORIES)}")
+    return _FACTORIES[name]()
