@@ -114,9 +114,12 @@ def test_compare_reports_paired_differences(tmp_path):
 
     folder = bundled_scenario().parent
     out = tmp_path / "cmp"
+    # the options' own effects, everything else equal: feedbacks off (people the same on every path)
+    off = [f'feedbacks.{f}.enabled="off"' for f in ("jobs_migration", "austerity_migration", "establishment")]
     res = CliRunner().invoke(main, ["compare", str(folder / "baseline.yaml"), str(folder / "hiring_freeze.yaml"),
                                     str(folder / "transfer_cut.yaml"), "--paths", "60", "--seed", "2",
-                                    "--rule", "china_sanbao_unfunded", "--out", str(out)])
+                                    "--rule", "china_sanbao_unfunded", "--out", str(out),
+                                    *[a for o in off for a in ("--set", o)]])
     assert res.exit_code == 0, res.output
     table = pd.read_csv(out / "comparison.csv").set_index("option")
     assert table.loc["hegang-baseline", "paired_diff_median_years"] == 0
@@ -126,7 +129,7 @@ def test_compare_reports_paired_differences(tmp_path):
     from fiscalsim.triggers import NEVER
 
     def years(name):
-        r = run_scenario(load_scenario(folder / name), 60, 2)
+        r = run_scenario(load_scenario(folder / name, off), 60, 2)
         fp = r.first_passage[:, r.rule_ids.index("china_sanbao_unfunded")]
         return np.where(fp == NEVER, 2061, fp)
 

@@ -85,7 +85,8 @@ def test_service_elasticities_zero_freeze_services_and_never_move_the_base_year(
     def books(pop_e, wage_e):
         sc = load_scenario(bundled_scenario(), [
             f"finance.service_population_elasticity={{value: {pop_e}, unit: ratio, source: test}}",
-            f"finance.service_wage_elasticity={{value: {wage_e}, unit: ratio, source: test}}"])
+            f"finance.service_wage_elasticity={{value: {wage_e}, unit: ratio, source: test}}",
+            "finance.dibao_share={value: 0, unit: ratio, source: test}"])  # 低保 is a transfer per resident
         return run_model(sc, 1, 0, deterministic=True).finance
 
     fixed = books(0, 0)["services_due"][0]

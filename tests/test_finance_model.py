@@ -40,7 +40,7 @@ def test_base_year_reproduces_hegang_2020_accounts_to_the_wan_yuan(baseline):
     assert wan(f, "stabilisation_paid_in") == 3_942
     assert wan(f, "carry_forward") == 261_789
     assert wan(f, *BOOKS["general"][1]) == 1_778_893
-    assert wan(f, "exp_social_insurance_subsidy", "exp_services_elderly") == 315_000  # 31.5亿 social security
+    assert wan(f, "exp_social_insurance_subsidy", "exp_services_elderly", "exp_dibao", "exp_staff_pensions") == 315_000  # 31.5亿 social security
     # Government fund budget.
     assert wan(f, "land_revenue") == 21_096
     assert wan(f, "fund_subsidy") == 48_630
@@ -94,8 +94,8 @@ def check_identities(f):
                                - f["lgfv_principal_due"][:, 1:] - f["debt_swap"][:, 1:], rtol=rel, atol=1e-6)
     # Every yuan of 三保 left unpaid is arrears: stock(t) = stock(t−1) + due − paid − arrears repaid.
     sanbao_paid = sum(f[n] for n in ("exp_personnel", "exp_social_insurance_subsidy", "exp_services_education",
-                                     "exp_services_elderly", "exp_services_residents", "exp_overhead",
-                                     "exp_policy_costs"))
+                                     "exp_services_elderly", "exp_services_residents", "exp_dibao",
+                                     "exp_staff_pensions", "exp_overhead", "exp_policy_costs"))
     prev = np.concatenate([np.zeros((f["arrears_sanbao"].shape[0], 1)), f["arrears_sanbao"][:, :-1]], axis=1)
     scale = f["general_expenditure"].max()
     np.testing.assert_allclose(f["arrears_sanbao"], prev + f["sanbao_due"] - sanbao_paid - f["arrears_repaid_sanbao"],

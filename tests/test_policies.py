@@ -14,17 +14,26 @@ from .test_finance_model import check_identities
 
 BASE = bundled_scenario().resolve()
 SEED, N = 17, 40
+# A lever's own effect, everything else equal: the feedbacks (tested in test_coupled.py) are off,
+# so that the people are the same on every path of the baseline and the option.
+NO_FEEDBACKS = [f'feedbacks.{name}.enabled="off"' for name in ("jobs_migration", "austerity_migration",
+                                                               "establishment")]
 
 
 def variant(tmp_path, body, name="v.yaml"):
     path = tmp_path / name
     path.write_text(f"extends: {BASE}\npolicies:\n" + textwrap.indent(textwrap.dedent(body), "  "), encoding="utf-8")
-    return load_scenario(path)
+    return load_scenario(path, NO_FEEDBACKS)
 
 
 @pytest.fixture(scope="module")
-def base_run(hegang):
-    return run_model(hegang, N, SEED).finance
+def hegang_fixed():
+    return load_scenario(BASE, NO_FEEDBACKS)
+
+
+@pytest.fixture(scope="module")
+def base_run(hegang_fixed):
+    return run_model(hegang_fixed, N, SEED).finance
 
 
 def years_from(f, year):
@@ -55,8 +64,8 @@ def test_one_for_three_hiring_by_hand(tmp_path, base_run):
     np.testing.assert_allclose(f["staff_hires"][:, t], f["staff_retirements"][:, t] / 3, rtol=1e-12)
 
 
-def test_merge_removes_merged_units_overhead_on_its_ramp(tmp_path, base_run, hegang):
-    names = list(hegang.demography.unit_names)
+def test_merge_removes_merged_units_overhead_on_its_ramp(tmp_path, base_run, hegang_fixed):
+    names = list(hegang_fixed.demography.unit_names)
     sc = variant(tmp_path, f"""
         merge_units:
           from: 2026
@@ -66,7 +75,7 @@ def test_merge_removes_merged_units_overhead_on_its_ramp(tmp_path, base_run, heg
         """)
     res = run_model(sc, N, SEED)
     f, years = res.finance, list(res.finance.years)
-    base_units = run_model(hegang, N, SEED).finance.units["unit_overhead"]
+    base_units = run_model(hegang_fixed, N, SEED).finance.units["unit_overhead"]
     units = f.units["unit_overhead"]
     for year, kept in ((2025, 1.0), (2026, 0.75), (2027, 0.5), (2028, 0.25), (2029, 0.0), (2040, 0.0)):
         t = years.index(year)
@@ -203,7 +212,7 @@ def test_maturity_extension_from_a_year(hegang, base_run):
 
     sc = load_scenario(bundled_scenario(), [
         "debt.refinancing_maturity={path: {2020: 7, 2025: 12}, interpolation: step, unit: years, "
-        "source: 'option: longer refinancing bonds from 2025'}"])
+        "source: 'option: longer refinancing bonds from 2025'}", *NO_FEEDBACKS])
     f = run_model(sc, N, SEED).finance
     years = list(f.years)
     before = [years.index(y) for y in range(2020, 2032)]  # refinancing issued before 2025 still due after 7 years

@@ -25,7 +25,7 @@ def a(*values):
 def due(n, sanbao=90.0, interest=3.0, principal=10.0, lgfv=0.0, capital=0.0, other=0.0, floors=0.0):
     z = np.zeros(n)
     return GeneralDue(remit=z, sanbao={"personnel": np.full(n, sanbao), "education": z, "elderly": z,
-                                       "residents": z},
+                                       "residents": z, "dibao": z, "staff_pensions": z},
                       capital=np.full(n, capital), other=np.full(n, other), capital_floor=floors * np.full(n, capital),
                       other_floor=floors * np.full(n, other), interest=np.full(n, interest),
                       principal=np.full(n, principal), lgfv=np.full(n, lgfv), carry_free=z, carry_earmarked=z)

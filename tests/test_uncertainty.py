@@ -140,7 +140,8 @@ def test_gaussian_copula_correlates_draws(tmp_path):
     z = draw_normals(list(sc.uncertain), sc.copula, 11, 0, 20_000)
     rho = np.corrcoef(z["economy.wage_growth"], z["economy.inflation"])[0, 1]
     assert rho == pytest.approx(0.8, abs=0.02)
-    inputs = materialise({"demography": sc.demography, "economy": sc.economy, "finance": sc.finance},
+    inputs = materialise({"demography": sc.demography, "economy": sc.economy, "finance": sc.finance,
+                          "feedbacks": sc.feedbacks},
                          list(sc.uncertain), sc.copula, 11, 0, 2000, np.asarray(sc.years), 8)
     wages = inputs["economy"].wage_growth
     assert wages.shape == (2000, len(sc.years))

@@ -125,6 +125,18 @@ class FinanceParams:
     # policy levers (fiscalsim.policies); neutral defaults leave the baseline unchanged
     levers: PolicyLevers | None = None
     maturity_tables: dict = field(default_factory=dict)  # instrument → MaturityTable (shape of the ladder)
+    # social security by function: shares of the function's spending net of the fiscal subsidy to
+    # social insurance (the rest is welfare for the elderly, per person 65+)
+    staff_pension_share: float | np.ndarray = 0.0  # pensions of government retirees (机关事业单位养老)
+    dibao_share: float | np.ndarray = 0.0  # minimum living allowance (低保)
+    retired_staff_per_staff: float | np.ndarray = 0.5  # government retirees per active staff, base year
+    retired_staff_exit_rate: float | np.ndarray = 0.04  # retirees leaving the rolls per year (deaths)
+    # transfers
+    upper_revenue_growth: np.ndarray | None = None  # (n_years,) growth of the upper level's pool; None: wages
+    basic_capacity_floor: float | np.ndarray = 0.0  # guaranteed share of base-year real basic capacity
+    tax_returns_growth: np.ndarray | None = None  # (n_years,) indexation of tax returns; None: fixed
+    # staffing: the establishment (编制) follows residents when set (share of the gap closed a year)
+    establishment_adjustment: float | np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -158,7 +170,10 @@ class PolicyLevers:
     share of off-quota staff laid off in the year; overhead_factor (n_years, n_units): share of
     each unit's overhead still paid (mergers); policy_costs: one-off costs (yuan); asset_sales
     (yuan); debt_swap: LGFV debt swapped into general bonds (yuan); project_cost, project_revenue
-    (yuan) and project_bond_share: a capital project in the fund budget.
+    (yuan) and project_bond_share: a capital project in the fund budget. A merger absorbs the
+    units whose ``overhead_factor`` falls below one; ``merger_staff_saving`` and
+    ``merger_service_saving`` are the shares of those units' establishment and of their service
+    spending (by function) the merger saves, phased in like the overhead.
     """
 
     transfer_multiplier: np.ndarray
@@ -175,6 +190,8 @@ class PolicyLevers:
     restructuring: RestructuringResponse | None = None
     equalisation_multiplier: np.ndarray | None = None  # on the formula's coefficient
     pension_upper_share: np.ndarray | None = None  # replaces the calibrated share where not NaN
+    merger_staff_saving: float = 0.0  # share of absorbed units' establishment removed (through attrition)
+    merger_service_saving: tuple[float, float, float] = (0.0, 0.0, 0.0)  # education, elderly, residents
 
     @classmethod
     def neutral(cls, n_years: int, n_units: int) -> PolicyLevers:

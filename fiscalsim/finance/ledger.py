@@ -19,8 +19,8 @@ GENERAL_SOURCES = (
 )
 GENERAL_USES = (
     "exp_personnel", "exp_social_insurance_subsidy", "exp_services_education", "exp_services_elderly",
-    "exp_services_residents", "exp_overhead", "exp_general_interest", "exp_lgfv_support",
-    "exp_arrears_repaid", "exp_policy_costs", "exp_capital", "exp_other_residual", "remittance_up",
+    "exp_services_residents", "exp_dibao", "exp_staff_pensions", "exp_overhead", "exp_general_interest",
+    "exp_lgfv_support", "exp_arrears_repaid", "exp_policy_costs", "exp_capital", "exp_other_residual", "remittance_up",
     "bond_principal_repaid", "stabilisation_paid_in", "carry_forward",
 )
 FUND_SOURCES = (
@@ -41,7 +41,7 @@ BOOKS = {
 #: Expenditure (支出) of the general budget in the sense of the budget report.
 GENERAL_EXPENDITURE = (
     "exp_personnel", "exp_social_insurance_subsidy", "exp_services_education", "exp_services_elderly",
-    "exp_services_residents", "exp_overhead", "exp_general_interest", "exp_lgfv_support",
+    "exp_services_residents", "exp_dibao", "exp_staff_pensions", "exp_overhead", "exp_general_interest", "exp_lgfv_support",
     "exp_arrears_repaid", "exp_policy_costs", "exp_capital", "exp_other_residual",
 )
 FUND_EXPENDITURE = ("land_costs", "fund_projects_residual", "special_interest", "special_principal_repaid",
@@ -65,12 +65,12 @@ MEMO = (
     # liquidity and aggregates used by triggers and reports
     "free_resources", "sanbao_debt_gap",
     "general_expenditure", "fund_expenditure", "general_expenditure_88", "fund_expenditure_88",
-    "sanbao_due", "sanbao_unpaid", "personnel_due", "services_due",
+    "sanbao_due", "sanbao_unpaid", "personnel_due", "services_due", "services_paid",
     "si_subsidy_due", "operations_due", "comprehensive_capacity",
     "own_revenue", "transfers_total", "standard_fiscal_scale", "general_balance_before_financing",
     "debt_service_net_of_refinancing", "debt_service_in_standard_need",
     # staffing, pension and economy
-    "staff", "staff_retirements", "staff_hires", "pension_contributors", "pension_retirees",
+    "staff", "staff_retirements", "staff_hires", "establishment", "retired_staff", "pension_contributors", "pension_retirees",
     "population", "employment", "job_gap", "wage_index", "price_index",
 )
 UNIT_SERIES = ("unit_overhead", "unit_services", "unit_staff", "unit_personnel")

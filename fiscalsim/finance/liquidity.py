@@ -25,7 +25,7 @@ import numpy as np
 
 from fiscalsim.finance.debt import DebtYear
 
-SERVICES = ("education", "elderly", "residents")
+SERVICES = ("education", "elderly", "residents", "dibao")
 
 
 def settle(resources: np.ndarray, items: list[tuple[str, np.ndarray]]) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -90,7 +90,7 @@ class GeneralDue:
     """What the general budget owes in a year (each ``(n_paths,)`` yuan)."""
 
     remit: np.ndarray
-    sanbao: dict[str, np.ndarray]  # personnel, si_subsidy, education, elderly, residents, overhead, policy
+    sanbao: dict[str, np.ndarray]  # personnel, si_subsidy, education, elderly, residents, dibao, staff_pensions, overhead, policy
     capital: np.ndarray  # target
     other: np.ndarray  # target
     capital_floor: np.ndarray  # committed part of the capital target

@@ -51,6 +51,11 @@ class Calibration:
     education_per_pupil: float
     residents_per_person: float
     elderly_per_person: float
+    staff_pension_per_retiree: np.ndarray  # government retirees' pension, yuan a year (per path)
+    dibao_per_resident: np.ndarray  # 低保 spending per resident (recipients follow residents)
+    retired_staff0: np.ndarray  # government retirees at the base year's 1 January
+    basic_capacity0: np.ndarray  # own revenue + equalisation + tax returns in the base year
+    standard_need0: float  # the standard expenditure need of the base year
     capital: float
     other: float
     lgfv_paid0: np.ndarray  # LGFV support paid in the base year (per path)
@@ -137,6 +142,15 @@ def initial_staff(p: FinanceParams, base_population: np.ndarray, schedule: Retir
     return np.reshape(total, (-1, 1, 1)) * per_head
 
 
+def split_social_security(p: FinanceParams, social: float) -> tuple:
+    """The social-security function net of the fiscal subsidy to social insurance, split into
+    government retirees' pensions, 低保 and welfare for the elderly by the scenario's shares."""
+    sp, db = np.asarray(p.staff_pension_share, dtype=float), np.asarray(p.dibao_share, dtype=float)
+    if np.any(sp + db > 1.0):
+        raise CalibrationError("finance.staff_pension_share and finance.dibao_share sum to more than one")
+    return sp * social, db * social, (1.0 - sp - db) * social
+
+
 def calibrate(base: BaseAccounts, p: FinanceParams, drivers0: dict[str, float], n_units: int,
               interest0: float, lgfv_support_due0: np.ndarray, special_due0: float, special_interest0: float,
               staff0: float, new_special0: float, employment0: float, new_general0: np.ndarray) -> Calibration:
@@ -156,9 +170,11 @@ def calibrate(base: BaseAccounts, p: FinanceParams, drivers0: dict[str, float], 
     if need0 <= base.own_revenue:
         raise CalibrationError("standard need must exceed own revenue in the base year")
     personnel = p.personnel_share * E
-    elderly = base.social_security_expenditure - base.si_fiscal_subsidy
-    if elderly < 0:
+    social = base.social_security_expenditure - base.si_fiscal_subsidy
+    if social < 0:
         raise CalibrationError("social-security expenditure is smaller than the fiscal subsidy to social insurance")
+    pensions0, dibao0, welfare0 = split_social_security(p, social)
+    elderly = pensions0 + dibao0 + welfare0  # the function's spending net of the subsidy
     education = p.education_services_share * E
     residents = p.resident_services_share * E
     capital = p.capital_share * E
@@ -173,7 +189,7 @@ def calibrate(base: BaseAccounts, p: FinanceParams, drivers0: dict[str, float], 
     # published expenditure leaves room for (the waterfall's answer); the rest was unpaid.
     lgfv_paid0 = np.minimum(lgfv_support_due0, E - explained)
     other = E - explained - lgfv_paid0
-    check_earmarked_spent(base, p, s_sp * T, capital, education + residents + elderly, new_general0)
+    check_earmarked_spent(base, p, s_sp * T, capital, education + residents + welfare0 + dibao0, new_general0)
     land_costs = p.land_cost_share * base.land_revenue
     projects = base.fund_expenditure - land_costs - special_interest0 - special_due0
     if np.any(projects < 0):
@@ -191,7 +207,12 @@ def calibrate(base: BaseAccounts, p: FinanceParams, drivers0: dict[str, float], 
         cost_per_staff=personnel / staff0,
         education_per_pupil=education / drivers0["pupils"],
         residents_per_person=residents / drivers0["residents"],
-        elderly_per_person=elderly / drivers0["elderly"],
+        elderly_per_person=welfare0 / drivers0["elderly"],
+        staff_pension_per_retiree=pensions0 / (np.asarray(p.retired_staff_per_staff) * staff0),
+        dibao_per_resident=dibao0 / drivers0["residents"],
+        retired_staff0=np.asarray(p.retired_staff_per_staff) * staff0,
+        basic_capacity0=base.own_revenue + eq0 + s_ret * T,
+        standard_need0=need0,
         capital=capital,
         other=other,
         lgfv_paid0=lgfv_paid0,

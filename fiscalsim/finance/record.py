@@ -55,6 +55,7 @@ def _general_lines(r: YearRecord, previous_carry) -> dict[str, np.ndarray]:
         "exp_policy_costs": paid["policy"], "exp_personnel": paid["personnel"],
         "exp_social_insurance_subsidy": paid["si_subsidy"], "exp_services_education": paid["education"],
         "exp_services_elderly": paid["elderly"], "exp_services_residents": paid["residents"],
+        "exp_dibao": paid["dibao"], "exp_staff_pensions": paid["staff_pensions"],
         "exp_overhead": paid["overhead"], "exp_general_interest": paid["interest"], "exp_lgfv_support": paid["lgfv"],
         "exp_arrears_repaid": paid["sanbao_arrears"] + paid["debt_arrears"] + paid["lgfv_arrears"]
         + paid["supplier_arrears"], "exp_capital": paid["capital"], "exp_other_residual": paid["other"],
@@ -115,14 +116,17 @@ def _memo_lines(r: YearRecord) -> dict[str, np.ndarray]:
         "staff_wage_index": r.st.staff_wage_index, "remittance_due": remit, "capital_due": capital,
         "other_due": other, "sanbao_due": sum(sanbao.values()), "sanbao_unpaid": r.st.arrears.sanbao,
         "free_resources": r.gen.free_resources, "sanbao_debt_gap": r.gen.crowding_gap,
-        "personnel_due": r.personnel, "services_due": s["education"] + s["elderly"] + s["residents"],
+        "personnel_due": r.personnel, "services_due": s["education"] + s["elderly"] + s["residents"] + s["dibao"],
+        "services_paid": r.gen.paid["education"] + r.gen.paid["elderly"] + r.gen.paid["residents"]
+        + r.gen.paid["dibao"],
         "si_subsidy_due": pe.fiscal_subsidy, "operations_due": s["overhead"] + sanbao["policy"],
         "own_revenue": rev.own, "transfers_total": rev.equalisation + rev.special + rev.returns,
         "comprehensive_capacity": rev.own + rev.equalisation + rev.special + rev.returns + r.flows["land"]
         + r.flows["subsidy"],
         "standard_fiscal_scale": rev.tax + rev.equalisation + rev.returns,
         "staff": r.headcount, "staff_retirements": r.staff_year.retirements.sum(-1),
-        "staff_hires": r.staff_year.hires.sum(-1), "pension_contributors": r.contributors,
+        "staff_hires": r.staff_year.hires.sum(-1), "establishment": r.st.establishment,
+        "retired_staff": r.st.retired_staff, "pension_contributors": r.contributors,
         "pension_retirees": r.retirees, "population": x.residents, "employment": x.employment,
         "job_gap": x.job_gap, "wage_index": x.wage_index, "price_index": x.price_index,
     }
@@ -150,9 +154,9 @@ def record_year(out: FinanceResult, r: YearRecord) -> None:
     su, x = r.su, r.x
     cal = su.cal
     U["unit_overhead"][:, t] = col(su.p.overhead_per_unit * x.price_index) * su.lv.overhead_factor[t][None, :]
-    weights = (cal.education_per_pupil * x.unit_pupils + cal.residents_per_person * x.unit_residents
-               + cal.elderly_per_person * x.unit_elderly)  # each unit's share of the services it is served
-    services = r.services["education"] + r.services["elderly"] + r.services["residents"]
+    weights = (col(cal.education_per_pupil) * x.unit_pupils + col(cal.residents_per_person + cal.dibao_per_resident)
+               * x.unit_residents + col(cal.elderly_per_person) * x.unit_elderly)  # each unit's share of the services it is served
+    services = r.services["education"] + r.services["elderly"] + r.services["residents"] + r.services["dibao"]
     U["unit_services"][:, t] = services[:, None] * weights / weights.sum(axis=1, keepdims=True)
     U["unit_staff"][:, t] = r.headcount[:, None] * su.unit_share[None, :]
     U["unit_personnel"][:, t] = r.personnel[:, None] * su.unit_share[None, :]

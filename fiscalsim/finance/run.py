@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fiscalsim.arrays import at, rows
-from fiscalsim.demography.projector import PopulationResult
+from fiscalsim.demography.projector import STOCK_BANDS, PopulationResult
 from fiscalsim.demography.retirement import RetirementSchedule
 from fiscalsim.economy import EconomyPath
 from fiscalsim.finance.debt import Ladder
@@ -124,21 +124,32 @@ def setup_finance(fi: FinanceInputs, x0: YearInputs, shocks: FinanceShocks, year
                     new_general0=g_new0)
     indexation = rows(p.benefit_indexation).copy()
     indexation[:, 0] = 0.0
+    staff0 = staff.sum(axis=(1, 2))
     su = FinanceSetup(base, p, cal, p.levers if p.levers is not None else PolicyLevers.neutral(len(years), n_units),
                       np.asarray(years), staff_retire_shares(fi.retirement, years),
                       np.cumprod(1.0 + indexation, axis=-1), rows(p.market_rate) + rate_dev, g_new0, s_new0,
                       fi.base_population.sum(axis=(1, 2)) / fi.base_population.sum(), x0.residents, x0.pupils,
-                      x0.elderly, x0.employment,
+                      x0.elderly, x0.employment, staff0,
+                      None if p.upper_revenue_growth is None else growth_index(p.upper_revenue_growth),
+                      np.ones((1, len(years))) if p.tax_returns_growth is None else growth_index(p.tax_returns_growth),
                       fi.restructuring_rule, fi.triggers_from)
     free = np.asarray(p.carry_forward_free_share, dtype=float)
     zero = np.zeros(n_paths)
-    st = FinanceState(G, S, LG, staff, np.ones(n_paths), np.full(n_paths, base.si_balance_start),
+    st = FinanceState(G, S, LG, staff, np.ones(n_paths), staff0.copy(), cal.retired_staff0 * np.ones(n_paths),
+                      np.full(n_paths, base.si_balance_start),
                       np.full(n_paths, p.stabilisation_balance_end + base.stabilisation_drawn
                               - base.stabilisation_paid_in),
                       free * base.carry_over_in * np.ones(n_paths), (1 - free) * base.carry_over_in * np.ones(n_paths),
                       np.full(n_paths, base.fund_carry_over_in), GeneralArrears(zero, zero, zero, zero), zero, zero,
                       zero, zero, np.zeros(n_paths, dtype=bool), np.zeros(n_paths, dtype=int), np.full(n_paths, -1))
     return su, st
+
+
+def growth_index(rates: np.ndarray) -> np.ndarray:
+    """``(1|n_paths, n_years)`` index, one in the base year, growing at ``rates`` into each later year."""
+    g = rows(rates).copy()
+    g[:, 0] = 0.0
+    return np.cumprod(1.0 + g, axis=-1)
 
 
 def year_inputs(pop_drivers: dict, econ: EconomyPath, t: int) -> YearInputs:
@@ -150,6 +161,29 @@ def year_inputs(pop_drivers: dict, econ: EconomyPath, t: int) -> YearInputs:
                       unit["elderly"][:, t], econ.employment[:, t], econ.job_gap[:, t], econ.wage_index[:, t], growth,
                       econ.price_index[:, t], econ.coal_index[:, t], econ.construction_index[:, t],
                       econ.land_price_index[:, t])
+
+
+def drivers_of_year(stocks: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    """The budget's populations from one year's stock bands ``(n_paths, n_units, len(STOCK_BANDS))``:
+    city series ``(n_paths,)`` and unit series ``(n_paths, n_units)`` (as :func:`city_drivers`)."""
+    def band(name: str) -> np.ndarray:
+        return stocks[..., STOCK_BANDS.index(name)]
+
+    unit = {"residents": band("total"), "pupils": band("age_6_14") + band("age_15_17"),
+            "elderly": band("age_65_plus")}
+    city = {k: v.sum(axis=-1) for k, v in unit.items()}
+    city["retirement_age"] = (band("retirement_age_male") + band("retirement_age_female")).sum(-1)
+    city["working_age"] = (band("working_age_male") + band("working_age_female")).sum(-1)
+    return {"unit": unit, "city": city}
+
+
+def inputs_of_year(drivers: dict, econ, t: int) -> YearInputs:
+    """Year ``t``'s inputs from :func:`drivers_of_year` and an :class:`~fiscalsim.economy.EconomyYear`."""
+    city, unit = drivers["city"], drivers["unit"]
+    return YearInputs(t, city["residents"], city["pupils"], city["elderly"], city["retirement_age"],
+                      unit["residents"], unit["pupils"], unit["elderly"], econ.employment, econ.job_gap,
+                      econ.wage_index, econ.wage_growth, econ.price_index, econ.coal_index,
+                      econ.construction_index, econ.land_price_index)
 
 
 def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath, shocks: FinanceShocks,

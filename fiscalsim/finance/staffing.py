@@ -25,7 +25,8 @@ class StaffYear:
 
 
 def staffing_year(staff: np.ndarray, retire_share: np.ndarray, hires_per_retirement: np.ndarray,
-                  entry_age: int, layoffs: np.ndarray | None = None) -> tuple[np.ndarray, StaffYear]:
+                  entry_age: int, layoffs: np.ndarray | None = None,
+                  headcount_cap: np.ndarray | None = None) -> tuple[np.ndarray, StaffYear]:
     """Age staff one year, retire and hire.
 
     staff : (n_paths, n_cat, n_ages) at 1 January.
@@ -33,6 +34,8 @@ def staffing_year(staff: np.ndarray, retire_share: np.ndarray, hires_per_retirem
         (the cohort crosses retirement age).
     hires_per_retirement : (n_paths, n_cat), e.g. 1/3 for "one hire per three retirements".
     layoffs : (n_paths, n_cat) persons laid off (taken proportionally across ages), optional.
+    headcount_cap : (n_paths,) the establishment: hires stop where they would lift the headcount
+        above it (scaled down in every category alike); nobody is dismissed to meet it.
     Returns the staff at the next 1 January and the year's flows.
     """
     start = staff.sum(axis=-1)
@@ -48,6 +51,11 @@ def staffing_year(staff: np.ndarray, retire_share: np.ndarray, hires_per_retirem
         stay = stay * keep[..., None]
     retirements = retiring.sum(axis=-1)
     hires = hires_per_retirement * retirements
+    if headcount_cap is not None:
+        wanted = hires.sum(axis=-1)
+        room = np.clip(headcount_cap - stay.sum(axis=(-2, -1)), 0.0, None)
+        scale = np.where(wanted > room, room / np.where(wanted > 0, wanted, 1.0), 1.0)
+        hires = hires * scale[:, None]
     nxt = np.zeros_like(staff)
     nxt[..., 1:] = stay[..., :-1]
     nxt[..., entry_age] += hires

@@ -67,8 +67,16 @@ class FinanceSetup:
     pupils0: np.ndarray
     elderly0: np.ndarray
     employment0: np.ndarray
+    staff0: np.ndarray  # headcount at the base year's 1 January
+    pool_index: np.ndarray | None  # (1|n_paths, n_years) the upper level's transfer pool; None: local wages
+    returns_index: np.ndarray  # (1|n_paths, n_years) indexation of tax returns
     restructuring_rule: object = None
     triggers_from: int | None = None
+
+    def absorbed_share(self, t: int) -> float:
+        """Share of the base-year population living in units a merger has absorbed by year ``t``
+        (phased in as the merger's overhead saving)."""
+        return float(((1.0 - self.lv.overhead_factor[t]) * self.unit_share).sum())
 
     @property
     def response(self) -> RestructuringResponse | None:
@@ -84,6 +92,8 @@ class FinanceState:
     LG: Ladder
     staff: np.ndarray  # (n_paths, 6, ages)
     staff_wage_index: np.ndarray
+    establishment: np.ndarray  # (n_paths,) posts (编制) the headcount may fill
+    retired_staff: np.ndarray  # (n_paths,) government retirees drawing a pension from the budget
     si_balance: np.ndarray
     stabilisation: np.ndarray
     carry_free: np.ndarray
@@ -114,18 +124,26 @@ class Revenue:
 
 def revenue_step(su: FinanceSetup, x: YearInputs) -> Revenue:
     """Own revenue (tax elastic to the wage bill and coal, non-tax to prices and residents) and
-    transfers (equalisation by formula, special transfers with prices, fixed tax returns)."""
+    transfers: equalisation = coverage × (standard need − standard capacity), the need priced at
+    unit costs that grow with the upper level's pool (or local wages when no pool is given), never
+    less than what lifts basic capacity (own revenue + equalisation + tax returns) to its
+    guaranteed floor (县级基本财力保障: a share of the base year's capacity, moving with the
+    standard need — the populations served at standard costs); special
+    transfers with prices; tax returns indexed as the scenario says (fixed by default)."""
     base, p, cal, lv, t = su.base, su.p, su.cal, su.lv, x.t
     wage_bill = x.employment / su.employment0 * x.wage_index
     tax = base.tax_revenue * ((1 - p.resource_tax_share) * wage_bill
                               + p.resource_tax_share * x.coal_index * x.price_index) * lv.tax_multiplier[t]
     nontax = cal.nontax * x.price_index * x.residents / su.residents0
     drivers = np.stack([x.residents, x.pupils, x.elderly], axis=-1)
-    need = (cal.need_unit_costs * drivers).sum(axis=-1) * x.wage_index
-    eq = (equalisation_transfer(need, tax + nontax, cal.equalisation_coefficient * lv.equalisation_multiplier[t])
-          * lv.transfer_multiplier[t])
+    pool = x.wage_index if su.pool_index is None else su.pool_index[:, t]
+    need = (cal.need_unit_costs * drivers).sum(axis=-1) * pool
+    returns = cal.tax_returns * su.returns_index[:, t] * np.ones_like(tax)
+    formula = equalisation_transfer(need, tax + nontax, cal.equalisation_coefficient * lv.equalisation_multiplier[t])
+    floor = p.basic_capacity_floor * cal.basic_capacity0 * need / cal.standard_need0 - (tax + nontax) - returns
+    eq = np.maximum(formula, floor) * lv.transfer_multiplier[t]
     special = cal.special_transfer * x.price_index * lv.transfer_multiplier[t]
-    return Revenue(tax, nontax, eq, special, np.full_like(tax, cal.tax_returns))
+    return Revenue(tax, nontax, eq, special, returns)
 
 
 def staffing_step(su: FinanceSetup, st: FinanceState, x: YearInputs) -> tuple[np.ndarray, np.ndarray, StaffYear]:
@@ -145,8 +163,29 @@ def staffing_step(su: FinanceSetup, st: FinanceState, x: YearInputs) -> tuple[np
     if lv.offquota_layoff_share[t]:
         layoffs = np.zeros((n_paths, 6))
         layoffs[:, 4:6] = lv.offquota_layoff_share[t] * st.staff[:, 4:6].sum(axis=-1)
-    st.staff, sy = staffing_year(st.staff, su.retire[t], hires, p.staff_entry_age, layoffs)
+    st.staff, sy = staffing_year(st.staff, su.retire[t], hires, p.staff_entry_age, layoffs,
+                                 establishment_step(su, st, x))
+    st.retired_staff = st.retired_staff * (1.0 - np.asarray(p.retired_staff_exit_rate)) + sy.retirements.sum(-1)
     return personnel, headcount, sy
+
+
+def establishment_step(su: FinanceSetup, st: FinanceState, x: YearInputs) -> np.ndarray | None:
+    """The year's establishment (编制), the cap on hiring, or None when hiring is by rule alone.
+
+    With the establishment rule on, the target is the base year's staff per resident × this
+    year's residents, less what a merger saves; the establishment closes a share
+    ``establishment_adjustment`` of its gap to the target each year (posts are sticky). Without
+    it, only a merger caps hiring (at the base-year headcount less the merger's saving)."""
+    p, t = su.p, x.t
+    factor = 1.0 - su.lv.merger_staff_saving * su.absorbed_share(t)
+    if p.establishment_adjustment is not None:
+        target = su.staff0 / su.residents0 * x.residents * factor
+        st.establishment = st.establishment + np.asarray(p.establishment_adjustment) * (target - st.establishment)
+        return st.establishment
+    if factor < 1.0:
+        st.establishment = su.staff0 * factor
+        return st.establishment
+    return None
 
 
 def pension_step(su: FinanceSetup, st: FinanceState, x: YearInputs,
@@ -165,20 +204,26 @@ def pension_step(su: FinanceSetup, st: FinanceState, x: YearInputs,
     return pe, retirees, contributors
 
 
-def services_step(su: FinanceSetup, x: YearInputs) -> dict[str, np.ndarray]:
-    """Services: base-year spending × (population served / base)^ε_pop × wage index^ε_wage for
-    pupils, the elderly and all residents (ε_pop < 1: part of the cost is fixed); overheads per
-    unit at prices."""
-    cal, p, t = su.cal, su.p, x.t
+def services_step(su: FinanceSetup, st: FinanceState, x: YearInputs) -> dict[str, np.ndarray]:
+    """Spending by function. Services (education per pupil, welfare per person 65+, services to
+    all residents): base-year spending × (population served / base)^ε_pop × wage index^ε_wage
+    (ε_pop < 1: part of the cost is fixed), less what a merger's consolidation saves. 低保 per
+    resident (recipients follow residents) × wage index. Government retirees' pensions: retirees
+    at 1 January × base pension × benefit indexation. Overheads per unit at prices."""
+    cal, p, lv, t = su.cal, su.p, su.lv, x.t
     wages = x.wage_index ** p.service_wage_elasticity
+    absorbed = su.absorbed_share(t)
+    saved = [1.0 - s * absorbed for s in lv.merger_service_saving]
 
     def cost(per_head: float, served: np.ndarray, served0: np.ndarray) -> np.ndarray:
         return per_head * served0 * (served / served0) ** p.service_population_elasticity * wages
 
-    return {"education": cost(cal.education_per_pupil, x.pupils, su.pupils0),
-            "elderly": cost(cal.elderly_per_person, x.elderly, su.elderly0),
-            "residents": cost(cal.residents_per_person, x.residents, su.residents0),
-            "overhead": p.overhead_per_unit * su.lv.overhead_factor[t].sum() * x.price_index}
+    return {"education": cost(cal.education_per_pupil, x.pupils, su.pupils0) * saved[0],
+            "elderly": cost(cal.elderly_per_person, x.elderly, su.elderly0) * saved[1],
+            "residents": cost(cal.residents_per_person, x.residents, su.residents0) * saved[2],
+            "dibao": cal.dibao_per_resident * x.residents * x.wage_index,
+            "staff_pensions": cal.staff_pension_per_retiree * st.retired_staff * su.benefit_index[:, t],
+            "overhead": p.overhead_per_unit * lv.overhead_factor[t].sum() * x.price_index}
 
 
 @dataclass(frozen=True)

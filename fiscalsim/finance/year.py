@@ -1,4 +1,4 @@
-"""One finance year: the books in order — revenue, staffing, social insurance, services, debt,
+"""One finance year: the books in order — revenue, services, staffing, social insurance, debt,
 fund budget, general budget — then the record and the restructuring response. Each step is a
 named function over the explicit state (:mod:`fiscalsim.finance.steps`); the base year is data
 and has its own function (:func:`finance_base_year`), so no book branches on the year.
@@ -120,9 +120,9 @@ def finance_year(su: FinanceSetup, st: FinanceState, x: YearInputs, out: Finance
     """One later year of every book, written into ``out`` at year ``x.t``."""
     t = x.t
     rev = revenue_step(su, x)
+    services = services_step(su, st, x)
     personnel, headcount, staff_year = staffing_step(su, st, x)
     pe, retirees, contributors = pension_step(su, st, x)
-    services = services_step(su, x)
     debt = planned_debt_step(su, st, t)
     flows = fund_flows(su, st, x)
     fy = fund_step(su, st, x, debt, flows)
@@ -140,9 +140,9 @@ def finance_base_year(su: FinanceSetup, st: FinanceState, x: YearInputs, out: Fi
     year's own bond issuance, and LGFV arrears as the waterfall finds them."""
     base = su.base
     rev = revenue_step(su, x)
+    services = services_step(su, st, x)
     personnel, headcount, staff_year = staffing_step(su, st, x)
     pe, retirees, contributors = pension_step(su, st, x, base.si_balance_end - base.si_balance_start)
-    services = services_step(su, x)
     debt = debt_step(su, st, 0, su.g_new0, su.s_new0, np.ones(1))
     flows = fund_flows(su, st, x)
     fy = base_fund_year(base, flows, debt.special)

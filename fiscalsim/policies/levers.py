@@ -48,10 +48,21 @@ POLICIES = Section("Policy levers, each from a start year; combinable.", {
         "from": _start(), "years": Integer("number of years", 1, 100),
         "share": Param("ratio", "share of off-quota staff laid off per year", 0.0, 1.0, allow_path=False)},
         required=False),
-    "merge_units": Section("Merge named administrative units: each group keeps one unit's overhead.", {
+    "merge_units": Section("Merge named administrative units: each group keeps one unit's overhead; the "
+                           "merger may also save staff (through attrition) and services by function.", {
         "from": _start(), "groups": Raw("lists of unit names merged together"),
         "ramp_years": Integer("years over which the overhead saving phases in", 1, 30),
-        "transition_cost": Param("yuan", "one-off cost, spread over the ramp", 0, 1e12, allow_path=False)},
+        "transition_cost": Param("yuan", "one-off cost, spread over the ramp", 0, 1e12, allow_path=False),
+        "staff_saving": Param("ratio", "share of the absorbed units' establishment the merger removes (through "
+                              "attrition: hiring stops until the headcount fits)", 0.0, 1.0, allow_path=False,
+                              required=False),
+        "education_saving": Param("ratio", "share of the absorbed units' education spending saved by "
+                                  "consolidating schools", 0.0, 1.0, allow_path=False, required=False),
+        "elderly_saving": Param("ratio", "share of the absorbed units' elderly-welfare spending saved", 0.0, 1.0,
+                                allow_path=False, required=False),
+        "residents_saving": Param("ratio", "share of the absorbed units' spending on services to all residents "
+                                  "saved by consolidating offices and clinics", 0.0, 1.0, allow_path=False,
+                                  required=False)},
         required=False),
     "debt_swap": Section("Swap off-budget (LGFV) debt into general bonds on 1 January of a year.", {
         "year": _start("year of the swap"),
@@ -186,4 +197,10 @@ def _merge(m: dict[str, Any], years: np.ndarray, unit_names: tuple[str, ...], lv
             factor[:, names.index(name)] = 1.0 - ramp
     costs = np.where((years >= m["from"]) & (years < m["from"] + m["ramp_years"]),
                      m["transition_cost"].scalar() / m["ramp_years"], 0.0)
-    return dataclasses.replace(lv, overhead_factor=factor, policy_costs=lv.policy_costs + costs)
+    def share(key: str) -> float:
+        return 0.0 if m.get(key) is None else m[key].scalar()
+
+    return dataclasses.replace(lv, overhead_factor=factor, policy_costs=lv.policy_costs + costs,
+                               merger_staff_saving=share("staff_saving"),
+                               merger_service_saving=tuple(share(f"{k}_saving")
+                                                           for k in ("education", "elderly", "residents")))

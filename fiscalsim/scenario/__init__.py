@@ -12,6 +12,7 @@ import numpy as np
 
 from fiscalsim.demography.projector import DemographyInputs
 from fiscalsim.economy import EconomyInputs
+from fiscalsim.feedbacks import FeedbackInputs
 from fiscalsim.finance.inputs import BaseAccounts, FinanceParams
 from fiscalsim.policies.levers import POLICIES, build_levers
 from fiscalsim.scenario.checks import (
@@ -26,6 +27,7 @@ from fiscalsim.scenario.checks import (
 from fiscalsim.scenario.compose import apply_overrides, load_tree
 from fiscalsim.scenario.demography import DEMOGRAPHY, build_demography
 from fiscalsim.scenario.errors import Problems, ScenarioErrors
+from fiscalsim.scenario.feedbacks import FEEDBACKS, build_feedbacks
 from fiscalsim.scenario.finance import SECTIONS, build_accounts, build_economy, build_finance
 from fiscalsim.scenario.schema import Integer, Raw, Section, Text, location_of, validate
 from fiscalsim.scenario.yamlio import Node, ScenarioError
@@ -74,6 +76,7 @@ SCHEMA = Section(
         "simulation": SIMULATION,
         "demography": DEMOGRAPHY,
         **SECTIONS,
+        "feedbacks": FEEDBACKS,
         "triggers": TRIGGERS,
         "uncertainty": UNCERTAINTY,
         "policies": POLICIES,
@@ -97,6 +100,7 @@ class Scenario:
     restructuring_trigger: str | None = None
     uncertain: tuple = ()
     copula: tuple | None = None
+    feedbacks: FeedbackInputs = FeedbackInputs()
 
     @property
     def name(self) -> str:
@@ -171,7 +175,8 @@ def _build(settings: dict[str, Any], node: Node, path: Path, problems: Problems)
         ("demography", ("demography",), lambda: build_demography(settings["demography"], years, path.parent)),
         ("economy", ("economy",), lambda: build_economy(settings["economy"], years)),
         ("accounts", ("accounts",), lambda: build_accounts(settings["accounts"])),
-        ("finance", ("finance", "pension", "staffing", "debt"),
+        ("feedbacks", ("feedbacks",), lambda: build_feedbacks(settings.get("feedbacks"))),
+        ("finance", ("finance", "pension", "staffing", "debt", "feedbacks"),
          lambda: build_finance(settings, years, path.parent, node["debt"] if "debt" in node else None)),
         ("rules", ("triggers",), lambda: tuple(_build_rules(settings["triggers"], node))),
     ]

@@ -12,6 +12,7 @@ from fiscalsim.demography.projector import AR1
 from fiscalsim.economy import EconomyInputs
 from fiscalsim.finance.inputs import BaseAccounts, FinanceParams
 from fiscalsim.scenario.errors import Problems
+from fiscalsim.scenario.feedbacks import establishment_adjustment
 from fiscalsim.scenario.maturities import parse_maturity_tables
 from fiscalsim.scenario.schema import Param, ParamValue, Raw, Section
 from fiscalsim.scenario.yamlio import ScenarioError
@@ -108,6 +109,23 @@ FINANCE = Section("General and fund budget behaviour.", {
     "service_population_elasticity": _ratio("elasticity of service spending to the population it serves "
                                             "(pupils, elderly, residents)", 0.0, 1.5),
     "service_wage_elasticity": _ratio("elasticity of service unit costs to the average wage", 0.0, 1.5),
+    "staff_pension_share": Param("ratio", "share of social-security spending (net of the fiscal subsidy to social "
+                                 "insurance) that pays government retirees' pensions", 0.0, 1.0, allow_path=False,
+                                 required=False),
+    "dibao_share": Param("ratio", "share of social-security spending (net of the subsidy) that is the minimum "
+                         "living allowance (低保)", 0.0, 1.0, allow_path=False, required=False),
+    "retired_staff_per_staff": Param("ratio", "government retirees per active staff member in the base year",
+                                     0.0, 5.0, allow_path=False, required=False),
+    "retired_staff_exit_rate": Param("rate_per_year", "government retirees leaving the pension rolls per year "
+                                     "(deaths)", 0.0, 0.3, allow_path=False, required=False),
+    "upper_revenue_growth": Param("rate_per_year", "growth of the upper level's equalisation pool (its revenue); "
+                                  "standard unit costs grow with it (absent: with local wages)", -0.2, 0.3,
+                                  required=False),
+    "basic_capacity_floor": Param("ratio", "basic capacity (own revenue + equalisation + tax returns) guaranteed "
+                                  "by the upper level, as a share of the base year's in real terms "
+                                  "(县级基本财力保障; 0: no floor)", 0.0, 1.0, allow_path=False, required=False),
+    "tax_returns_growth": Param("rate_per_year", "indexation of tax returns (absent: fixed amounts)", -0.2, 0.3,
+                                required=False),
 })
 
 PENSION = Section("Urban employee pension fund.", {
@@ -204,6 +222,13 @@ def build_economy(e: dict[str, Any], years: np.ndarray) -> EconomyInputs:
     )
 
 
+def _optional(f: dict[str, Any], key: str, default: Any, years: np.ndarray | None = None) -> Any:
+    """An optional parameter's value (its year path when ``years`` is given), or ``default``."""
+    if f.get(key) is None:
+        return default
+    return f[key].scalar() if years is None else f[key].series(years)
+
+
 def build_finance(s: dict[str, Any], years: np.ndarray, scenario_dir: Path, debt_node: Any = None) -> FinanceParams:
     f, pe, st, d = s["finance"], s["pension"], s["staffing"], s["debt"]
     transfer = [f[k].scalar() for k in ("transfer_share_equalisation", "transfer_share_special",
@@ -260,4 +285,12 @@ def build_finance(s: dict[str, Any], years: np.ndarray, scenario_dir: Path, debt
             else d.get("maturity_tables"), scenario_dir, int(years[0])),
         new_bond_quota_over_warning=d["new_bond_quota_over_warning"].scalar(),
         new_bond_quota_in_restructuring=d["new_bond_quota_in_restructuring"].scalar(),
+        staff_pension_share=_optional(f, "staff_pension_share", 0.0),
+        dibao_share=_optional(f, "dibao_share", 0.0),
+        retired_staff_per_staff=_optional(f, "retired_staff_per_staff", 0.5),
+        retired_staff_exit_rate=_optional(f, "retired_staff_exit_rate", 0.04),
+        upper_revenue_growth=_optional(f, "upper_revenue_growth", None, years),
+        basic_capacity_floor=_optional(f, "basic_capacity_floor", 0.0),
+        tax_returns_growth=_optional(f, "tax_returns_growth", None, years),
+        establishment_adjustment=establishment_adjustment(s.get("feedbacks")),
     )

@@ -243,6 +243,9 @@ def _validate_field(node: Node, key: str, spec: Any, path: str) -> Any:
         _check_range(value, spec.lo, spec.hi, file, line, path)
         return value
     if isinstance(spec, Choice):
+        if isinstance(value, bool):
+            raise ScenarioError(f"expected one of {list(spec.options)} in quotes; YAML reads an unquoted "
+                                f"yes/no/on/off as {value}", file, line, path)
         if not isinstance(value, str) or value not in spec.options:
             raise ScenarioError(
                 f"expected one of {list(spec.options)}, got {shown(value)}", file, line, path,

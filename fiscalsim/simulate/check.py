@@ -49,6 +49,7 @@ CALIBRATION_KEYS: dict[str, tuple[str, ...]] = {
     "the special-transfer and tax-return shares": ("finance.transfer_share_special",
                                                    "finance.transfer_share_tax_returns"),
     "a government-bond maturity table": ("debt.maturity_tables",),
+    "finance.staff_pension_share and finance.dibao_share": ("finance.staff_pension_share", "finance.dibao_share"),
 }
 _FALLBACK_KEYS = ("accounts", "finance", "debt")
 

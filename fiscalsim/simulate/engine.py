@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fiscalsim.demography.projector import DemographyShocks, PopulationResult, project
-from fiscalsim.economy import EconomyShocks, project_economy
+from fiscalsim.demography.projector import DemographyShocks, PopulationResult
+from fiscalsim.economy import EconomyShocks
+from fiscalsim.finance.books import book_set
 from fiscalsim.finance.ledger import FinanceResult
-from fiscalsim.finance.run import FinanceInputs, FinanceShocks, simulate_finance
+from fiscalsim.finance.run import FinanceInputs, FinanceShocks
 from fiscalsim.scenario import Scenario
+from fiscalsim.simulate.coupled import BlockInputs, run_coupled, run_sequential
 from fiscalsim.simulate.population import (
     draw_demography_shocks,
     path_blocks,
@@ -71,23 +73,34 @@ def quiet_draws(n_paths: int, n_years: int) -> BlockDraws:
     return BlockDraws(DemographyShocks(z, z, z), EconomyShocks(z, z, z), FinanceShocks(z))
 
 
-def run_draws(sc: Scenario, draws: BlockDraws, full_years: tuple[int, ...] = (),
-              out: ModelResult | None = None) -> ModelResult:
-    """The model on given draws (the deterministic kernel of every run); written into ``out``
-    (arrays for exactly these paths) when given."""
-    inputs = {"demography": sc.demography, "economy": sc.economy, "finance": sc.finance}
+def block_inputs(sc: Scenario, draws: BlockDraws) -> BlockInputs:
+    """The scenario's model inputs with every uncertain parameter set per path from ``draws``."""
+    inputs = {"demography": sc.demography, "economy": sc.economy, "finance": sc.finance, "feedbacks": sc.feedbacks}
     if draws.normals is not None and sc.uncertain:
         inputs = apply_parameter_shocks(inputs, list(sc.uncertain), draws.normals, draws.innovations,
                                         np.asarray(sc.years), sc.demography.n_units)
-    demography, economy, finance = inputs["demography"], inputs["economy"], inputs["finance"]
-    pop = project(demography, draws.demography, full_years=full_years, out=None if out is None else out.population)
-    working_age = (pop.stock("working_age_male") + pop.stock("working_age_female")).sum(-1)
-    econ = project_economy(economy, working_age, pop.stock("total").sum(-1), draws.economy)
+    demography = inputs["demography"]
     rule = next((r for r in sc.rules if r.id == sc.restructuring_trigger), None)
-    fi = FinanceInputs(sc.accounts, finance, demography.retirement, demography.base_population, rule,
+    fi = FinanceInputs(sc.accounts, inputs["finance"], demography.retirement, demography.base_population, rule,
                        sc.triggers_from)
-    fin = simulate_finance(fi, pop, econ, draws.finance, out=None if out is None else out.finance)
-    return ModelResult(pop, fin)
+    return BlockInputs(demography, inputs["economy"], fi, inputs["feedbacks"])
+
+
+def run_draws(sc: Scenario, draws: BlockDraws, full_years: tuple[int, ...] = (),
+              out: ModelResult | None = None, coupled: bool = True) -> ModelResult:
+    """The model on given draws (the deterministic kernel of every run); written into ``out``
+    (arrays for exactly these paths) when given. ``coupled=False`` runs the stages one after
+    another (the reference of the coupled loop; no feedback can act)."""
+    n_paths = draws.demography.n_paths
+    if out is None:
+        out = ModelResult(PopulationResult.empty(n_paths, sc.years, sc.demography.unit_names, full_years),
+                          FinanceResult.empty(n_paths, sc.years, sc.demography.unit_names))
+    inputs = block_inputs(sc, draws)
+    if coupled:
+        run_coupled(inputs, book_set("china"), draws, out.population, out.finance, full_years)
+    else:
+        run_sequential(inputs, draws, out.population, out.finance, full_years)
+    return out
 
 
 def run_block(sc: Scenario, entropy: int, start: int, stop: int, full_years: tuple[int, ...] = (),

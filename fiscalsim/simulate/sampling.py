@@ -89,6 +89,17 @@ REGISTRY: dict[str, Target] = {
     "debt.market_rate": Target("finance", "market_rate", "series"),
     "debt.market_rate_ar1_sigma": Target("finance", "market_rate_process.sigma"),
     "debt.lgfv_own_cash_share": Target("finance", "lgfv_own_cash_share"),
+    "finance.staff_pension_share": Target("finance", "staff_pension_share"),
+    "finance.dibao_share": Target("finance", "dibao_share"),
+    "finance.retired_staff_per_staff": Target("finance", "retired_staff_per_staff"),
+    "finance.retired_staff_exit_rate": Target("finance", "retired_staff_exit_rate"),
+    "finance.upper_revenue_growth": Target("finance", "upper_revenue_growth", "series"),
+    "finance.basic_capacity_floor": Target("finance", "basic_capacity_floor"),
+    "finance.tax_returns_growth": Target("finance", "tax_returns_growth", "series"),
+    "feedbacks.jobs_migration.leave_share": Target("feedbacks", "jobs_leave_share"),
+    "feedbacks.austerity_migration.services_semi_elasticity": Target("feedbacks", "services_semi_elasticity"),
+    "feedbacks.austerity_migration.arrears_semi_elasticity": Target("feedbacks", "arrears_semi_elasticity"),
+    "feedbacks.establishment.adjustment": Target("finance", "establishment_adjustment"),
 }
 
 #: Why the others cannot be drawn per path.
@@ -165,6 +176,12 @@ def draw_normals(uncertain: list[Uncertain], copula: tuple[list[str], np.ndarray
     return z
 
 
+def _get(obj: Any, field: str) -> Any:
+    for part in field.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
 def _set(obj: Any, field: str, value: Any) -> Any:
     head, _, rest = field.partition(".")
     if rest:
@@ -187,8 +204,10 @@ def apply_parameter_shocks(inputs: dict[str, Any], uncertain: list[Uncertain], n
     """Model inputs with every uncertain parameter set per path from its normals and innovations."""
     out = dict(inputs)
     for u in uncertain:
-        draw = u.param.draw(normals[u.key], innovations[u.key], years)  # (n_paths, n_years)
         t = u.target
+        if _get(out[t.inputs], t.field) is None:
+            continue  # an input switched off (e.g. a feedback) stays off whatever its distribution
+        draw = u.param.draw(normals[u.key], innovations[u.key], years)  # (n_paths, n_years)
         if t.shape == "scalar":
             value = draw[:, 0]
         elif t.shape == "series":
