@@ -19,7 +19,7 @@ UNITS: dict[str, dict[str, float]] = {
     "rate_per_year": {"per year": 1.0, "percent per year": 0.01, "per mille per year": 0.001},
     "children_per_woman": {"children per woman": 1.0},
     "males_per_female": {"males per female": 1.0, "males per 100 females": 0.01},
-    "years": {"years": 1.0},
+    "years": {"years": 1.0, "months": 1.0 / 12.0},
     "persons": {"persons": 1.0, "万人": 1.0e4},
     "yuan": {"yuan": 1.0, "万元": 1.0e4, "亿元": 1.0e8},
     "per_thousand": {"per 1000 residents": 1.0},

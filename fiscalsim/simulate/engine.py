@@ -15,8 +15,9 @@ import numpy as np
 
 from fiscalsim.demography.projector import DemographyShocks, PopulationResult, project
 from fiscalsim.economy import EconomyShocks, project_economy
+from fiscalsim.finance.books import book_set, simulate_book_set
 from fiscalsim.finance.ledger import FinanceResult
-from fiscalsim.finance.run import FinanceInputs, FinanceShocks, simulate_finance
+from fiscalsim.finance.run import FinanceInputs, FinanceShocks
 from fiscalsim.scenario import Scenario
 from fiscalsim.simulate.population import (
     draw_demography_shocks,
@@ -86,7 +87,7 @@ def run_draws(sc: Scenario, draws: BlockDraws, full_years: tuple[int, ...] = (),
     rule = next((r for r in sc.rules if r.id == sc.restructuring_trigger), None)
     fi = FinanceInputs(sc.accounts, finance, demography.retirement, demography.base_population, rule,
                        sc.triggers_from)
-    fin = simulate_finance(fi, pop, econ, draws.finance, out=None if out is None else out.finance)
+    fin = simulate_book_set(book_set(sc.books), fi, pop, econ, draws.finance, out=None if out is None else out.finance)
     return ModelResult(pop, fin)
 
 
@@ -101,8 +102,9 @@ def run_block(sc: Scenario, entropy: int, start: int, stop: int, full_years: tup
 def run_model(sc: Scenario, n_paths: int, entropy: int, full_years: tuple[int, ...] = (),
               progress: Callable[[int], None] | None = None, deterministic: bool = False) -> ModelResult:
     """All paths of a scenario, block by block, written into preallocated results."""
+    bs = book_set(sc.books)
     out = ModelResult(PopulationResult.empty(n_paths, sc.years, sc.demography.unit_names, full_years),
-                      FinanceResult.empty(n_paths, sc.years, sc.demography.unit_names))
+                      FinanceResult.empty(n_paths, sc.years, sc.demography.unit_names, bs.line_names, bs.unit_series))
     for start, stop in path_blocks(n_paths):
         block = ModelResult(out.population.rows(start, stop), out.finance.rows(start, stop))
         run_block(sc, entropy, start, stop, full_years, deterministic, out=block)

@@ -109,8 +109,11 @@ def japan_setup(fi, x0: YearInputs, shocks, years: np.ndarray, n_units: int) -> 
         a.temporary_interest / carried if carried > 0 else 0.0,
         np.full(n_units, 1.0 / n_units), fi.restructuring_rule, fi.triggers_from)
     z = np.zeros(n_paths)
-    st = JapanState(np.full(n_paths, a.staff), np.full(n_paths, debt0), np.full(n_paths, ent0), z.copy(), z.copy(),
-                    np.full(n_paths, ts0), np.full(n_paths, deficit0), np.full(n_paths, shortfall0), z.copy(),
-                    z.copy(), np.zeros(n_paths, dtype=bool), np.full(n_paths, -1), np.zeros(n_paths, dtype=int),
-                    np.full(n_paths, a.staff), z.copy())
+
+    def paths(v) -> np.ndarray:
+        return np.broadcast_to(np.asarray(v, dtype=float), (n_paths,)).copy()
+
+    st = JapanState(paths(a.staff), paths(debt0), paths(ent0), z.copy(), z.copy(), paths(ts0), paths(deficit0),
+                    paths(shortfall0), z.copy(), z.copy(), np.zeros(n_paths, dtype=bool), np.full(n_paths, -1),
+                    np.zeros(n_paths, dtype=int), paths(a.staff), z.copy())
     return su, st
