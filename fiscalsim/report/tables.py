@@ -28,7 +28,7 @@ MONEY_UNITS = {"亿元": 1e8, "万元": 1e4, "yuan": 1.0, "million yuan": 1e6, "
 MONEY_UNIT_CURRENCY = {u: ("yen" if u in ("億円", "万円", "百万円", "yen") else "yuan") for u in MONEY_UNITS}
 #: Key series that are not money, with their units.
 NON_MONEY_SERIES = {"population": "persons", "staff": "persons", "pension_retirees": "persons",
-                    "services_per_capita": "yuan per person"}
+                    "services_per_capita": "yuan per person", "plan_active": "1 while a plan runs"}
 #: Distribution and process parameters stated in the parameter's own unit (the rest are shapes).
 IN_UNIT_PARAMS = {"value", "mean", "sd", "median", "low", "high", "mode", "drift", "sigma"}
 YEAR_COLUMNS = ("median_year", "q10_year", "q90_year")
@@ -89,6 +89,8 @@ def display_scale(kind: str, money_unit: str) -> tuple[float, str]:
 
 
 def series_scale(name: str, money_unit: str) -> tuple[float, str]:
+    if name == "services_per_capita":  # in the currency's base unit
+        return 1.0, f"{MONEY_UNIT_CURRENCY[money_unit]} per person"
     if name in NON_MONEY_SERIES:
         return 1.0, NON_MONEY_SERIES[name]
     return display_scale("money", money_unit)
