@@ -26,8 +26,19 @@ from fiscalsim.scenario.checks import (
 from fiscalsim.scenario.compose import apply_overrides, load_tree
 from fiscalsim.scenario.demography import DEMOGRAPHY, build_demography
 from fiscalsim.scenario.errors import Problems, ScenarioErrors
-from fiscalsim.scenario.finance import ECONOMY, SECTIONS, build_accounts, build_economy, build_finance
-from fiscalsim.scenario.japan import JAPAN_SECTIONS, build_japan_accounts, build_japan_params, plan_trigger
+from fiscalsim.scenario.finance import (
+    ECONOMY,
+    SECTIONS,
+    build_accounts,
+    build_economy,
+    build_finance,
+)
+from fiscalsim.scenario.japan import (
+    JAPAN_SECTIONS,
+    build_japan_accounts,
+    build_japan_params,
+    plan_trigger,
+)
 from fiscalsim.scenario.schema import Choice, Integer, Raw, Section, Text, location_of, validate
 from fiscalsim.scenario.yamlio import Node, ScenarioError
 from fiscalsim.simulate.sampling import resolve_uncertain

@@ -13,7 +13,12 @@ from fiscalsim.finance.japan.plan import plan_step, rehabilitation_bond, third_s
 from fiscalsim.finance.japan.ratios import ratio_lines
 from fiscalsim.finance.japan.revenue import JapanRevenue, japan_revenue
 from fiscalsim.finance.japan.settle import GeneralSettlement, settle_general
-from fiscalsim.finance.japan.spending import EnterpriseYear, JapanSpending, enterprise_year, japan_spending
+from fiscalsim.finance.japan.spending import (
+    EnterpriseYear,
+    JapanSpending,
+    enterprise_year,
+    japan_spending,
+)
 from fiscalsim.finance.japan.state import JapanSetup, JapanState
 from fiscalsim.finance.ledger import FinanceResult
 from fiscalsim.finance.steps import YearInputs
