@@ -121,14 +121,14 @@ def run(scenario: Scenario | str | Path | None = None, paths: int | None = None,
         ``assumptions``) and ``plot_*`` methods.
     """
     from fiscalsim.report.results import Results
-    from fiscalsim.report.tables import check_money_unit, default_money_unit
+    from fiscalsim.report.tables import check_money_currency, default_money_unit
     from fiscalsim.simulate.montecarlo import run_scenario as simulate
 
     started = time.perf_counter()
     sc = as_scenario(scenario, overrides)
     n = paths or sc.default_paths
     entropy = seed_entropy(sc, seed)
-    unit = check_money_unit(money_unit or default_money_unit(sc))
+    unit = check_money_currency(money_unit or default_money_unit(sc), sc)
     log.info("running %s: %d paths, seed %d, %d jobs, chunks of %d paths", sc.name, n, entropy, jobs, chunk_paths)
     result = simulate(sc, n, entropy, jobs=jobs, chunk_paths=chunk_paths, progress=progress)
     seconds = time.perf_counter() - started

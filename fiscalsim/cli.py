@@ -47,11 +47,14 @@ def main(ctx: click.Context, verbose: bool, money_unit: str | None) -> None:
 
 
 def _money_unit(sc) -> str:
-    from fiscalsim.report.tables import default_money_unit
+    from fiscalsim.report.tables import check_money_currency, default_money_unit
 
     ctx = click.get_current_context(silent=True)
     chosen = ctx.find_root().obj.get("money_unit") if ctx is not None and ctx.find_root().obj else None
-    return chosen or default_money_unit(sc)
+    try:
+        return check_money_currency(chosen or default_money_unit(sc), sc)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _scenario_path(scenario: str | None) -> Path:

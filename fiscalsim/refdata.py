@@ -16,6 +16,14 @@ SEX_ORDER = ("male", "female")
 CENSUS_AGE_GROUPS = ["0", "1-4"] + [f"{a}-{a + 4}" for a in range(5, 85, 5)] + ["85+"]
 WPP_MX_AGES = ["0", "1-4"] + [f"{a}-{a + 4}" for a in range(5, 100, 5)] + ["100+"]
 WPP_ASFR_AGES = [f"{a}-{a + 4}" for a in range(10, 55, 5)]
+#: Countries whose UN WPP 2024 schedules ship with the package (a scenario names its own).
+WPP_COUNTRIES = ("china", "japan", "usa")
+
+
+def _check_country(country: str) -> str:
+    if country not in WPP_COUNTRIES:
+        raise KeyError(f"no WPP schedules for {country!r}; fiscalsim ships {', '.join(WPP_COUNTRIES)}")
+    return country
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -53,13 +61,13 @@ def census_units(census_year: int, prefecture_code: int) -> list[tuple[int, str]
 
 
 @cache
-def wpp_mx_table() -> pd.DataFrame:
-    return _read("wpp2024_china_mx.csv")
+def wpp_mx_table(country: str = "china") -> pd.DataFrame:
+    return _read(f"wpp2024_{_check_country(country)}_mx.csv")
 
 
-def wpp_mx_abridged(period: str) -> np.ndarray:
-    """WPP 2024 China ``mₓ`` for a five-year period (e.g. ``"2020-2025"``): ``(2, 22)``."""
-    df = wpp_mx_table()
+def wpp_mx_abridged(period: str, country: str = "china") -> np.ndarray:
+    """WPP 2024 ``mₓ`` of ``country`` for a five-year period (e.g. ``"2020-2025"``): ``(2, 22)``."""
+    df = wpp_mx_table(country)
     df = df[df["period"] == period]
     if df.empty:
         raise KeyError(f"no WPP mortality for period {period!r}")
@@ -68,18 +76,18 @@ def wpp_mx_abridged(period: str) -> np.ndarray:
     return wide.loc[list(SEX_ORDER), cols].to_numpy(dtype=float)
 
 
-def wpp_mx_periods() -> list[str]:
-    return sorted(wpp_mx_table()["period"].unique())
+def wpp_mx_periods(country: str = "china") -> list[str]:
+    return sorted(wpp_mx_table(country)["period"].unique())
 
 
 @cache
-def wpp_asfr_table() -> pd.DataFrame:
-    return _read("wpp2024_china_percent_asfr.csv")
+def wpp_asfr_table(country: str = "china") -> pd.DataFrame:
+    return _read(f"wpp2024_{_check_country(country)}_percent_asfr.csv")
 
 
-def wpp_percent_asfr(year: int) -> np.ndarray:
-    """Percent of TFR by age group 10-14 … 50-54 in ``year``: ``(9,)``."""
-    df = wpp_asfr_table()
+def wpp_percent_asfr(year: int, country: str = "china") -> np.ndarray:
+    """Percent of TFR by age group 10-14 … 50-54 in ``year`` (``country``): ``(9,)``."""
+    df = wpp_asfr_table(country)
     df = df[df["year"] == year].set_index("age")
     if df.empty:
         raise KeyError(f"no WPP fertility pattern for {year}")
@@ -87,13 +95,13 @@ def wpp_percent_asfr(year: int) -> np.ndarray:
 
 
 @cache
-def wpp_indicators() -> pd.DataFrame:
-    return _read("wpp2024_china_indicators.csv")
+def wpp_indicators(country: str = "china") -> pd.DataFrame:
+    return _read(f"wpp2024_{_check_country(country)}_indicators.csv")
 
 
-def wpp_indicator(name: str, years: np.ndarray) -> np.ndarray:
-    """An annual WPP indicator (``tfr``, ``srb``, ``e0_male``, ``e0_female``) for ``years``."""
-    df = wpp_indicators()
+def wpp_indicator(name: str, years: np.ndarray, country: str = "china") -> np.ndarray:
+    """An annual WPP indicator (``tfr``, ``srb``, ``e0_male``, ``e0_female``) of ``country`` for ``years``."""
+    df = wpp_indicators(country)
     df = df[df["indicator"] == name].drop_duplicates("year", keep="first").set_index("year")
     missing = set(np.asarray(years).tolist()) - set(df.index)
     if missing:

@@ -1,7 +1,8 @@
 """Regenerate the compact reference tables shipped in ``fiscalsim/data`` from ``shared/data``.
 
 The package ships only the figures it needs, unchanged apart from selection and reshaping:
-Hegang's census age-sex counts (2010, 2020) by unit and the UN WPP 2024 schedules for China.
+Hegang's census age-sex counts (2010, 2020) by unit and the UN WPP 2024 schedules for China, Japan
+and the United States (:data:`WPP_COUNTRIES`).
 Run from the repository root: ``python scripts/build_package_data.py [SHARED_DATA_DIR]``.
 """
 
@@ -13,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 HEGANG_CODE = 230400
+#: Countries whose WPP 2024 schedules ship with the package (same three tables each).
+WPP_COUNTRIES = ("china", "japan", "usa")
 OUT = Path(__file__).resolve().parents[1] / "fiscalsim" / "data"
 
 
@@ -28,17 +31,24 @@ def main(shared: Path) -> None:
     vital["unit_code"] = vital["unit_code"].astype(int)
     vital.to_csv(OUT / "census_hegang_2010_vital_rates.csv", index=False)
 
-    mx = pd.read_csv(shared / "wpp2024_china" / "china_mx_abridged_5yr_periods.csv")
+    for country in WPP_COUNTRIES:
+        write_wpp(shared, country)
+
+
+def write_wpp(shared: Path, country: str) -> None:
+    """The WPP 2024 schedules of ``country`` from 2000 on: mₓ, fertility pattern, indicators."""
+    src = shared / f"wpp2024_{country}"
+    mx = pd.read_csv(src / f"{country}_mx_abridged_5yr_periods.csv")
     mx = mx[mx["period"].str[:4].astype(int) >= 2000]
-    mx.to_csv(OUT / "wpp2024_china_mx.csv", index=False)
+    mx.to_csv(OUT / f"wpp2024_{country}_mx.csv", index=False)
 
-    asfr = pd.read_csv(shared / "wpp2024_china" / "china_percent_asfr_5yr_ages.csv")
+    asfr = pd.read_csv(src / f"{country}_percent_asfr_5yr_ages.csv")
     asfr = asfr[asfr["year"] >= 2000]
-    asfr.to_csv(OUT / "wpp2024_china_percent_asfr.csv", index=False)
+    asfr.to_csv(OUT / f"wpp2024_{country}_percent_asfr.csv", index=False)
 
-    ind = pd.read_csv(shared / "wpp2024_china" / "china_indicators_annual.csv")
+    ind = pd.read_csv(src / f"{country}_indicators_annual.csv")
     ind = ind[(ind["year"] >= 2000) & ind["indicator"].isin(["tfr", "srb", "e0_male", "e0_female"])]
-    ind.to_csv(OUT / "wpp2024_china_indicators.csv", index=False)
+    ind.to_csv(OUT / f"wpp2024_{country}_indicators.csv", index=False)
 
 
 if __name__ == "__main__":

@@ -21,13 +21,15 @@ def pages() -> dict[str, str]:
     from fiscalsim.report.cli_doc import cli_markdown
     from fiscalsim.report.feedback_doc import feedbacks_markdown
     from fiscalsim.report.finance_doc import finance_markdown
+    from fiscalsim.report.japan_doc import japan_markdown
     from fiscalsim.scenario import SCHEMA
     from fiscalsim.scenario.reference import schema_markdown
 
     return {"backtest_2010_2020.md": backtest_markdown(), "scenario_reference.md": schema_markdown(SCHEMA),
             "hegang_baseline.md": baseline_markdown(), "cli.md": cli_markdown(),
             "hegang_options.md": options_markdown(), "what_moves_the_date.md": what_moves_the_date_markdown(),
-            "finance.md": finance_markdown(), "feedbacks.md": feedbacks_markdown()}
+            "finance.md": finance_markdown(), "feedbacks.md": feedbacks_markdown(),
+            "japan.md": japan_markdown()}
 
 
 if __name__ == "__main__":

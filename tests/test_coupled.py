@@ -143,3 +143,10 @@ def test_identities_hold_with_every_feedback_on(hegang):
     assert hegang.feedbacks.jobs and hegang.feedbacks.austerity and hegang.finance.establishment_adjustment
     check_identities(out.finance)
     assert out.population.stocks.min() >= 0.0
+
+
+def test_every_book_set_records_what_the_feedbacks_read():
+    from fiscalsim.finance.books import FEEDBACK_LINES, book_set, book_set_names
+
+    for name in book_set_names():
+        assert set(FEEDBACK_LINES) <= set(book_set(name).line_names), name

@@ -1,4 +1,5 @@
-"""Single-year demographic schedules built from the WPP 2024 China tables.
+"""Single-year demographic schedules built from the WPP 2024 tables of a country (China by
+default; see :data:`fiscalsim.refdata.WPP_COUNTRIES`).
 
 * Mortality: abridged ``mₓ`` of the five-year periods, graduated to single years (cumulative-hazard
   PCHIP) and interpolated log-linearly between period midpoints (period ``2020-2025`` is centred on
@@ -21,15 +22,15 @@ from fiscalsim.demography.graduation import graduate_rates, graduate_shares
 N_AGES = 101  # 0 … 99 and the open group 100+
 
 
-def _period_midpoints() -> tuple[list[str], np.ndarray]:
-    periods = refdata.wpp_mx_periods()
+def _period_midpoints(country: str) -> tuple[list[str], np.ndarray]:
+    periods = refdata.wpp_mx_periods(country)
     mids = np.array([int(p[:4]) + 2.5 for p in periods])
     return periods, mids
 
 
-def wpp_mx_single(year: float) -> np.ndarray:
-    """WPP China single-year ``mₓ`` for calendar year ``year``: ``(2, 101)``."""
-    periods, mids = _period_midpoints()
+def wpp_mx_single(year: float, country: str = "china") -> np.ndarray:
+    """WPP single-year ``mₓ`` of ``country`` for calendar year ``year``: ``(2, 101)``."""
+    periods, mids = _period_midpoints(country)
     t = float(year) + 0.5
     if t <= mids[0]:
         lo = hi = 0
@@ -41,8 +42,8 @@ def wpp_mx_single(year: float) -> np.ndarray:
         hi = int(np.searchsorted(mids, t))
         lo = hi - 1
         w = (t - mids[lo]) / (mids[hi] - mids[lo])
-    m_lo = graduate_rates(refdata.WPP_MX_AGES, refdata.wpp_mx_abridged(periods[lo]), N_AGES - 1)
-    m_hi = graduate_rates(refdata.WPP_MX_AGES, refdata.wpp_mx_abridged(periods[hi]), N_AGES - 1)
+    m_lo = graduate_rates(refdata.WPP_MX_AGES, refdata.wpp_mx_abridged(periods[lo], country), N_AGES - 1)
+    m_hi = graduate_rates(refdata.WPP_MX_AGES, refdata.wpp_mx_abridged(periods[hi], country), N_AGES - 1)
     return np.exp((1.0 - w) * np.log(m_lo) + w * np.log(m_hi))
 
 
@@ -58,20 +59,20 @@ class LeeCarter:
     drift: float
 
 
-def lee_carter_from_wpp(from_year: int, to_year: int) -> LeeCarter:
-    """``bₓ`` and drift from the WPP decline of ``log mₓ`` between two calendar years."""
+def lee_carter_from_wpp(from_year: int, to_year: int, country: str = "china") -> LeeCarter:
+    """``bₓ`` and drift from the WPP decline of ``log mₓ`` (``country``) between two calendar years."""
     if to_year <= from_year:
         raise ValueError("to_year must be after from_year")
-    decline = np.log(wpp_mx_single(from_year)) - np.log(wpp_mx_single(to_year))
+    decline = np.log(wpp_mx_single(from_year, country)) - np.log(wpp_mx_single(to_year, country))
     mean = decline.mean()
     if mean <= 0:
         raise ValueError("WPP mortality does not decline between those years")
     return LeeCarter(bx=decline / mean, drift=float(mean / (to_year - from_year)))
 
 
-def wpp_fertility_pattern(year: int) -> np.ndarray:
-    """Single-year share of TFR by age of mother (101,), summing to one, WPP China ``year``."""
-    return graduate_shares(refdata.WPP_ASFR_AGES, refdata.wpp_percent_asfr(year), N_AGES - 1)
+def wpp_fertility_pattern(year: int, country: str = "china") -> np.ndarray:
+    """Single-year share of TFR by age of mother (101,), summing to one, WPP ``country`` ``year``."""
+    return graduate_shares(refdata.WPP_ASFR_AGES, refdata.wpp_percent_asfr(year, country), N_AGES - 1)
 
 
 def implied_tfr(births: float, women: np.ndarray, pattern: np.ndarray) -> float:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fiscalsim.finance import ledger
 
 #: Lines every book set records (city series, yuan or persons), read by the feedbacks.
-FEEDBACK_LINES = ("population", "services_paid", "sanbao_due", "sanbao_unpaid", "price_index", "staff")
+FEEDBACK_LINES = ("population", "job_gap", "services_paid", "sanbao_due", "sanbao_unpaid", "price_index", "staff")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class BookSet:
     setup: Callable
     base_year: Callable
     year: Callable
+    currency: str = "yuan"  # the money of its lines (see fiscalsim.units.CURRENCIES)
 
     @property
     def line_names(self) -> tuple[str, ...]:
@@ -53,7 +54,14 @@ def _china() -> BookSet:
                    finance_year)
 
 
-_FACTORIES: dict[str, Callable[[], BookSet]] = {"china": _china}
+def _japan() -> BookSet:
+    from fiscalsim.finance import japan
+
+    return BookSet("japan", japan.BOOKS, japan.MEMO, japan.UNIT_SERIES, japan.japan_setup, japan.japan_base_year,
+                   japan.japan_year, currency="yen")
+
+
+_FACTORIES: dict[str, Callable[[], BookSet]] = {"china": _china, "japan": _japan}
 
 
 def book_set_names() -> tuple[str, ...]:
@@ -65,3 +73,33 @@ def book_set(name: str) -> BookSet:
     if name not in _FACTORIES:
         raise KeyError(f"unknown book set {name!r}: expected one of {', '.join(_FACTORIES)}")
     return _FACTORIES[name]()
+
+
+def all_known_lines() -> tuple[str, ...]:
+    """Every line some book set records (rule files are checked against these; a scenario's rules
+    against its own book set's)."""
+    names: dict[str, None] = {}
+    for name in _FACTORIES:
+        names.update(dict.fromkeys(book_set(name).line_names))
+    return tuple(names)
+
+
+def simulate_book_set(bs: BookSet, fi, pop, econ, shocks, out=None):
+    """The book set's base year and later years over ``pop.years`` for every path (the loop of
+    :func:`fiscalsim.finance.run.simulate_finance`, for any book set); written into ``out`` when
+    given (arrays for exactly these paths)."""
+    import numpy as np
+
+    from fiscalsim.finance.model import city_drivers
+    from fiscalsim.finance.run import year_inputs
+
+    years = np.asarray(pop.years)
+    if out is None:
+        out = ledger.FinanceResult.empty(pop.stocks.shape[0], years, pop.unit_names, bs.line_names, bs.unit_series)
+    drivers = city_drivers(pop)
+    x0 = year_inputs(drivers, econ, 0)
+    su, st = bs.setup(fi, x0, shocks, years, len(pop.unit_names))
+    bs.base_year(su, st, x0, out)
+    for t in range(1, len(years)):
+        bs.year(su, st, year_inputs(drivers, econ, t), out)
+    return out

@@ -86,12 +86,16 @@ class FinanceResult:
     units: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def empty(cls, n_paths: int, years: np.ndarray, unit_names: tuple[str, ...]) -> FinanceResult:
-        """An unfilled result for ``n_paths`` paths (the model writes into its :meth:`rows`)."""
+    def empty(cls, n_paths: int, years: np.ndarray, unit_names: tuple[str, ...],
+              line_names: tuple[str, ...] | None = None, unit_series: tuple[str, ...] | None = None) -> FinanceResult:
+        """An unfilled result for ``n_paths`` paths (the model writes into its :meth:`rows`) with the
+        lines of a book set (default: China's, :func:`all_line_names` and :data:`UNIT_SERIES`)."""
         n_years, n_units = len(years), len(unit_names)
+        lines = all_line_names() if line_names is None else line_names
+        units = UNIT_SERIES if unit_series is None else unit_series
         return cls(np.asarray(years), tuple(unit_names),
-                   {name: np.zeros((n_paths, n_years)) for name in all_line_names()},
-                   {name: np.zeros((n_paths, n_years, n_units)) for name in UNIT_SERIES})
+                   {name: np.zeros((n_paths, n_years)) for name in lines},
+                   {name: np.zeros((n_paths, n_years, n_units)) for name in units})
 
     def rows(self, start: int, stop: int) -> FinanceResult:
         """Views of paths ``start … stop−1``."""

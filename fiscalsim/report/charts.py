@@ -182,7 +182,7 @@ def rule_records(rules, money_unit: str = "亿元") -> list[dict]:
     for r in rules:
         t = r.threshold
         spec = ({"value": t.value} if t.value is not None else {"path": [list(p) for p in t.path]} if t.path
-                else {"points": [list(p) for p in t.points]})
+                else {"series": t.series} if t.series is not None else {"points": [list(p) for p in t.points]})
         scale, unit = display_scale(indicator_kind(r), money_unit)
         out.append({"id": r.id, "pack": r.pack, "name": r.name, "comparator": r.comparator,
                     "severity": r.level or r.severity, "severity_class": severity_class(r.severity),

@@ -73,6 +73,8 @@ def threshold_label(r: dict, unit: str) -> str:
     shown = "%" if unit == "percent" else f" {unit}"
     if "value" in spec:
         return f"{level}: {comp} {_shown(spec['value'], r):g}{shown}"
+    if "series" in spec:
+        return f"{level}: {comp} a threshold by size"
     values = [_shown(v, r) for _, v in spec.get("path") or spec.get("points")]
     how = "by year" if "path" in spec else "by size"
     return f"{level}: {comp} {min(values):g}-{max(values):g}{shown} ({how})"
@@ -86,6 +88,8 @@ def _threshold_values(r: dict) -> list[float]:
     spec = r["threshold"]
     if "value" in spec:
         return [_shown(spec["value"], r)]
+    if "series" in spec:  # a model line: its values are the run's, not the rule's
+        return []
     return [_shown(v, r) for _, v in spec.get("path") or spec.get("points")]
 
 
@@ -94,6 +98,9 @@ def _draw_threshold(ax, r: dict, years: np.ndarray, unit: str, compact: bool) ->
     colour = CLASS_COLOURS[r["severity_class"]]
     style = {"color": colour, "linestyle": CLASS_LINES[r["severity_class"]], "linewidth": 1.6,
              "label": threshold_label(r, unit)}
+    if "series" in spec:  # a threshold that is a model line (e.g. scaled by the standard fiscal scale)
+        ax.plot([], [], **style)
+        return
     if "value" in spec:
         ax.axhline(_shown(spec["value"], r), **style)
     elif "path" in spec:

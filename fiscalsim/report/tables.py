@@ -21,11 +21,14 @@ from fiscalsim.scenario.schema import ParamValue
 from fiscalsim.triggers.rules import NEVER, first_fired
 from fiscalsim.units import UNITS
 
-#: Money units an output can use: factor from yuan.
-MONEY_UNITS = {"亿元": 1e8, "万元": 1e4, "yuan": 1.0, "million yuan": 1e6, "billion yuan": 1e9}
+#: Money units an output can use: factor from the currency's base unit (yuan or yen).
+MONEY_UNITS = {"亿元": 1e8, "万元": 1e4, "yuan": 1.0, "million yuan": 1e6, "billion yuan": 1e9,
+               "億円": 1e8, "万円": 1e4, "百万円": 1e6, "yen": 1.0}
+#: The currency of each money unit: an output's unit must be in its scenario's currency.
+MONEY_UNIT_CURRENCY = {u: ("yen" if u in ("億円", "万円", "百万円", "yen") else "yuan") for u in MONEY_UNITS}
 #: Key series that are not money, with their units.
 NON_MONEY_SERIES = {"population": "persons", "staff": "persons", "pension_retirees": "persons",
-                    "services_per_capita": "yuan per person"}
+                    "services_per_capita": "yuan per person", "plan_active": "1 while a plan runs"}
 #: Distribution and process parameters stated in the parameter's own unit (the rest are shapes).
 IN_UNIT_PARAMS = {"value", "mean", "sd", "median", "low", "high", "mode", "drift", "sigma"}
 YEAR_COLUMNS = ("median_year", "q10_year", "q90_year")
@@ -49,8 +52,23 @@ def scenario_parameters(settings: dict[str, Any], prefix: str = "") -> list[tupl
     return out
 
 
+def check_money_currency(unit: str, sc) -> str:
+    """``unit`` when it is money of the scenario's currency; a ValueError otherwise (no conversion
+    between currencies)."""
+    check_money_unit(unit)
+    currency = getattr(sc, "currency", "yuan")
+    if MONEY_UNIT_CURRENCY[unit] != currency:
+        choices = [u for u, c in MONEY_UNIT_CURRENCY.items() if c == currency]
+        raise ValueError(f"money unit {unit!r} is not {currency}, the money of scenario {sc.name!r}; "
+                         f"expected one of {choices}")
+    return unit
+
+
 def default_money_unit(sc) -> str:
-    """亿元 for a scenario with Chinese rules or money stated in 万元/亿元; yuan otherwise."""
+    """億円 for a scenario whose money is yen; 亿元 for a scenario with Chinese rules or money
+    stated in 万元/亿元; yuan otherwise."""
+    if getattr(sc, "currency", "yuan") == "yen":
+        return "億円"
     chinese = any(r.pack.startswith("china") for r in sc.rules)
     chinese |= any(p.unit.startswith(("万元", "亿元")) for _, p in scenario_parameters(sc.settings))
     return "亿元" if chinese else "yuan"
@@ -71,6 +89,8 @@ def display_scale(kind: str, money_unit: str) -> tuple[float, str]:
 
 
 def series_scale(name: str, money_unit: str) -> tuple[float, str]:
+    if name == "services_per_capita":  # in the currency's base unit
+        return 1.0, f"{MONEY_UNIT_CURRENCY[money_unit]} per person"
     if name in NON_MONEY_SERIES:
         return 1.0, NON_MONEY_SERIES[name]
     return display_scale("money", money_unit)

@@ -28,8 +28,20 @@ from fiscalsim.scenario.compose import apply_overrides, load_tree
 from fiscalsim.scenario.demography import DEMOGRAPHY, build_demography
 from fiscalsim.scenario.errors import Problems, ScenarioErrors
 from fiscalsim.scenario.feedbacks import FEEDBACKS, build_feedbacks
-from fiscalsim.scenario.finance import SECTIONS, build_accounts, build_economy, build_finance
-from fiscalsim.scenario.schema import Integer, Raw, Section, Text, location_of, validate
+from fiscalsim.scenario.finance import (
+    ECONOMY,
+    SECTIONS,
+    build_accounts,
+    build_economy,
+    build_finance,
+)
+from fiscalsim.scenario.japan import (
+    JAPAN_SECTIONS,
+    build_japan_accounts,
+    build_japan_params,
+    plan_trigger,
+)
+from fiscalsim.scenario.schema import Choice, Integer, Raw, Section, Text, location_of, validate
 from fiscalsim.scenario.yamlio import Node, ScenarioError
 from fiscalsim.simulate.sampling import resolve_uncertain
 from fiscalsim.triggers.rules import Rule
@@ -54,7 +66,7 @@ SIMULATION = Section(
 TRIGGERS = Section(
     "Fiscal-stress rules evaluated on every path.",
     {
-        "packs": Raw("rule packs shipped with fiscalsim: china_88, china_liquidity, china_debt_ratio, japan_2007"),
+        "packs": Raw("rule packs shipped with fiscalsim: china_88, china_liquidity, china_debt_ratio, japan_2007 (on Chinese books), japan_2007_statutory (on Japanese books)"),
         "rules": Raw("user-defined rules, in the form of the packs (see docs/triggers.md)", required=False),
         "headline_packs": Raw("packs whose restructuring- and default-class rules make the headline event "
                               "(default: all; user rules always count)", required=False),
@@ -68,11 +80,16 @@ UNCERTAINTY = Section(
     required=False,
 )
 
+BOOKS = Choice("the book set of the city's country: china (four books, yuan) or japan (general account and "
+               "enterprises, yen); it decides the money and the accounts and parameter sections",
+               ("china", "japan"), default="china")
+
 SCHEMA = Section(
     "A fiscalsim scenario.",
     {
         "name": Text("short name of the scenario"),
         "description": Text("what the scenario represents", required=False),
+        "books": BOOKS,
         "simulation": SIMULATION,
         "demography": DEMOGRAPHY,
         **SECTIONS,
@@ -82,6 +99,23 @@ SCHEMA = Section(
         "policies": POLICIES,
     },
 )
+
+#: A Japanese municipality (``books: japan``): the accounts and parameters of its own book set.
+JAPAN_SCHEMA = Section(
+    "A fiscalsim scenario of a Japanese municipality.",
+    {
+        "name": Text("short name of the scenario"),
+        "description": Text("what the scenario represents", required=False),
+        "books": BOOKS,
+        "simulation": SIMULATION,
+        "demography": DEMOGRAPHY,
+        "economy": ECONOMY,
+        **JAPAN_SECTIONS,
+        "triggers": TRIGGERS,
+        "uncertainty": UNCERTAINTY,
+    },
+)
+SCHEMAS = {"china": SCHEMA, "japan": JAPAN_SCHEMA}
 
 
 @dataclass(frozen=True)
@@ -101,6 +135,14 @@ class Scenario:
     uncertain: tuple = ()
     copula: tuple | None = None
     feedbacks: FeedbackInputs = FeedbackInputs()
+    books: str = "china"  # the book set (fiscalsim.finance.books)
+
+    @property
+    def currency(self) -> str:
+        """The scenario's money: its book set's currency (``yuan`` or ``yen``)."""
+        from fiscalsim.finance.books import book_set
+
+        return book_set(self.books).currency
 
     @property
     def name(self) -> str:
@@ -140,15 +182,22 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     node, files = load_tree(path)
     node = apply_overrides(node, list(overrides))
     problems = Problems()
-    settings = validate(node, SCHEMA, problems=problems)
-    parts = _build(settings, node, path, problems)
+    books = node.get("books", "china") if isinstance(node, dict) else "china"
+    settings = validate(node, SCHEMAS.get(books, SCHEMA), problems=problems)
+    if books not in SCHEMAS:
+        return _raise(problems, node, path)
+    parts = (_build if books == "china" else _build_japan)(settings, node, path, problems)
     if problems.errors or parts is None:
         raise ScenarioErrors([_locate(e, node, path) for e in problems.errors], problems.uncounted)
     # The text of every file in the extends chain, and the overrides, identify the run.
     texts = [f"# file: {f.name}\n{f.read_text(encoding='utf-8')}" for f in files]
     text = "\n".join(texts + [f"# --set {o}" for o in overrides])
     return Scenario(path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(), settings=settings,
-                    **parts)
+                    books=books, **parts)
+
+
+def _raise(problems: Problems, node: Node, path: Path):
+    raise ScenarioErrors([_locate(e, node, path) for e in problems.errors], problems.uncounted)
 
 
 def _locate(exc: ScenarioError, node: Node, path: Path) -> ScenarioError:
@@ -195,7 +244,58 @@ def _build(settings: dict[str, Any], node: Node, path: Path, problems: Problems)
     return out
 
 
-def _build_rules(t: dict[str, Any], node: Any) -> list[Rule]:
+def _build_japan(settings: dict[str, Any], node: Node, path: Path, problems: Problems) -> dict[str, Any] | None:
+    """The model inputs of a Japanese municipality's sections that validated (see :func:`_build`)."""
+    if problems.touches("simulation"):
+        return None
+    years = simulation_years(settings["simulation"], node, problems)
+    if years is None:
+        return None
+    check_paths(settings, node, years, problems)
+    out: dict[str, Any] = {}
+    steps = [
+        ("uncertain", (), lambda: tuple(resolve_uncertain({k: v for k, v in settings.items() if k != "triggers"}))),
+        ("demography", ("demography",), lambda: build_demography(settings["demography"], years, path.parent)),
+        ("economy", ("economy",), lambda: build_economy(settings["economy"], years)),
+        ("accounts", ("accounts",), lambda: build_japan_accounts(settings["accounts"])),
+        ("finance", ("japan",), lambda: build_japan_params(settings["japan"], years)),
+        ("rules", ("triggers",), lambda: tuple(_build_rules(settings["triggers"], node, "japan"))),
+    ]
+    for name, keys, build in steps:
+        if not keys or not problems.touches(*keys):
+            with problems.collect():
+                out[name] = build()
+    if "rules" in out and "finance" in out:
+        with problems.collect():
+            out["restructuring_trigger"] = _plan_trigger(settings["japan"], out["rules"], node)
+    if "uncertain" in out and not problems.touches("uncertainty"):
+        with problems.collect():
+            out["copula"] = build_copula(settings.get("uncertainty"), node, out["uncertain"])
+    return out
+
+
+def _plan_trigger(j: dict[str, Any], rules: tuple[Rule, ...], node: Node) -> str | None:
+    trigger = plan_trigger(j)
+    ids = [r.id for r in rules]
+    if trigger is not None and trigger not in ids:
+        raise ScenarioError(f"the plan's trigger {trigger!r} is not one of the scenario's rules {ids}",
+                            key="japan.plan.trigger")
+    return trigger
+
+
+def _check_rule_lines(rules: list[Rule], books: str, where: Node) -> None:
+    """Every rule must read lines its scenario's book set records."""
+    from fiscalsim.finance.books import book_set
+
+    known = set(book_set(books).line_names) | {"services_per_capita"}
+    for r in rules:
+        missing = sorted(r.series_names() - known)
+        if missing:
+            raise ScenarioError(f"rule {r.id!r} (pack {r.pack}) reads {missing}, which the {books} books do not "
+                                f"record", where.file, where.line, "triggers")
+
+
+def _build_rules(t: dict[str, Any], node: Any, books: str = "china") -> list[Rule]:
     from fiscalsim.triggers.packs import load_pack, parse_rules
 
     packs = t["packs"]
@@ -225,6 +325,7 @@ def _build_rules(t: dict[str, Any], node: Any) -> list[Rule]:
         raise ScenarioError(f"duplicate rule ids {dup}", where.file, where.line, "triggers")
     if not rules:
         raise ScenarioError("no rules: name at least one pack or rule", where.file, where.line, "triggers")
+    _check_rule_lines(rules, books, where)
     return rules
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from fiscalsim import refdata
 from fiscalsim.demography import schedules
 from fiscalsim.demography.base import graduate_census, move_back
+from fiscalsim.demography.groups import spread_groups
 from fiscalsim.demography.lifetable import default_ax, life_table, survival_ratios
 from fiscalsim.demography.migration import (
     RogersCastro,
@@ -34,8 +35,24 @@ N_AGES = schedules.N_AGES
 RETIREMENT_SCHEDULES = {"china_2025_reform": CHINA_2025_REFORM, "china_pre_2025": CHINA_PRE_2025}
 
 DEMOGRAPHY = Section(
-    "Population: base census, fertility, mortality, migration and retirement ages.",
+    "Population: base census (or broad age groups), fertility, mortality, migration and retirement ages.",
     {
+        "country": Choice("whose UN WPP 2024 schedules (mortality, fertility pattern) the city uses",
+                          refdata.WPP_COUNTRIES, default="china"),
+        "population": Section(
+            "Minimal-data mode, instead of census: one unit's persons in broad age groups (e.g. 0-14, "
+            "15-64, 65+ and a nested 75+), spread within groups by the country's stationary population "
+            "(see fiscalsim.demography.groups)",
+            {
+                "table": Text("CSV with columns age_group (a-b or a+; open groups may nest), persons; a path "
+                              "relative to the scenario file"),
+                "unit_name": Text("name of the place"),
+                "year": Integer("year of the count; must be the base year", 1950, 2100),
+                "month": Integer("reference month of the count (1 October in Japan's census)", 1, 12),
+                "source": Text("where the counts come from, or 'assumption: why'"),
+            },
+            required=False,
+        ),
         "census": Section(
             "Base population from a census table (persons by unit, sex and age group).",
             {
@@ -50,11 +67,12 @@ DEMOGRAPHY = Section(
                 "year": Integer("census year of the base population", 1950, 2100),
                 "month": Integer("census reference month (1 November in China)", 1, 12, default=11),
             },
+            required=False,
         ),
         "mortality": Section(
-            "WPP China schedule scaled to a local level, improving Lee-Carter style.",
+            "The country's WPP schedule scaled to a local level, improving Lee-Carter style.",
             {
-                "level_multiplier": Param("ratio", "multiplier of the WPP China death rates", 0.2, 5.0,
+                "level_multiplier": Param("ratio", "multiplier of the country's WPP death rates", 0.2, 5.0,
                                           allow_path=False),
                 "lee_carter_fit_from": Integer("first year of the WPP decline that defines bₓ", 1950, 2100),
                 "lee_carter_fit_to": Integer("last year of the WPP decline that defines bₓ", 1950, 2100),
@@ -171,64 +189,116 @@ def census_by_unit(df: pd.DataFrame, year: int, prefecture_code: int) -> tuple[l
     return codes, names, labels, counts
 
 
-def _lee_carter(fit_from: int, fit_to: int) -> schedules.LeeCarter:
+def _lee_carter(fit_from: int, fit_to: int, country: str = "china") -> schedules.LeeCarter:
     if fit_to <= fit_from:
         raise ScenarioError("lee_carter_fit_to must be after lee_carter_fit_from", key="demography.mortality")
     try:
-        return schedules.lee_carter_from_wpp(fit_from, fit_to)
+        return schedules.lee_carter_from_wpp(fit_from, fit_to, country)
     except ValueError as exc:
         raise ScenarioError(f"no Lee-Carter decline between {fit_from} and {fit_to}: {exc}",
                             key="demography.mortality.lee_carter_fit_to") from None
 
 
-def _fertility_pattern(year: int) -> np.ndarray:
-    years = refdata.wpp_asfr_table()["year"]
+def _fertility_pattern(year: int, country: str = "china") -> np.ndarray:
+    years = refdata.wpp_asfr_table(country)["year"]
     if year not in set(years.tolist()):
         raise ScenarioError(f"WPP has no fertility pattern for {year}; it covers {years.min()}-{years.max()}",
                             key="demography.fertility.pattern_year")
-    return schedules.wpp_fertility_pattern(year)
+    return schedules.wpp_fertility_pattern(year, country)
 
 
-def local_mx(year: int, multiplier: float) -> np.ndarray:
-    return schedules.wpp_mx_single(year) * multiplier
+def local_mx(year: int, multiplier: float, country: str = "china") -> np.ndarray:
+    return schedules.wpp_mx_single(year, country) * multiplier
 
 
-def survival_between(first_year: int, n_years: int, multiplier: float) -> np.ndarray:
+def survival_between(first_year: int, n_years: int, multiplier: float, country: str = "china") -> np.ndarray:
     """Cohort survival of each year from ``first_year``: ``(n_years, 2, 101)``."""
     out = np.empty((n_years, 2, N_AGES))
     for i in range(n_years):
-        mx = local_mx(first_year + i, multiplier)
+        mx = local_mx(first_year + i, multiplier, country)
         lt = life_table(mx, default_ax(mx))
         out[i] = survival_ratios(lt.Lx, lt.Tx)[0]
     return out
 
 
-def build_demography(d: dict[str, Any], years: np.ndarray, scenario_dir: Path) -> DemographyInputs:
-    """Projection inputs from a validated ``demography`` section, for stocks at 1 January of
-    ``years[0]`` (the census is moved back from its reference month to 1 January)."""
-    census = d["census"]
-    base_year = int(years[0])
+POPULATION_KEY = "demography.population.table"
+
+
+def read_group_table(path: Path) -> tuple[list[tuple[int, int | None]], np.ndarray]:
+    """Bounds and persons of a broad-age-group table (columns age_group, persons)."""
+    try:
+        df = pd.read_csv(path, dtype={"age_group": str})
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read population table {path.name}: {exc}", key=POPULATION_KEY) from None
+    if list(df.columns) != ["age_group", "persons"]:
+        raise ScenarioError(f"{path.name}: expected columns ['age_group', 'persons'], got {list(df.columns)}",
+                            key=POPULATION_KEY)
+    try:
+        bounds = [age_group_bounds(str(lab).strip()) for lab in df["age_group"]]
+    except ValueError as exc:
+        raise ScenarioError(f"{path.name}: {exc}", key=POPULATION_KEY) from None
+    persons = pd.to_numeric(df["persons"], errors="coerce").to_numpy(dtype=float)
+    if np.any(~np.isfinite(persons)) or np.any(persons < 0) or persons.sum() <= 0:
+        raise ScenarioError(f"{path.name}: persons must be non-negative numbers, some positive", key=POPULATION_KEY)
+    return bounds, persons
+
+
+def _group_population(spec: dict[str, Any], base_year: int, lt, scenario_dir: Path):
+    """(unit names, month, population (1, 2, 101)) in the minimal-data mode."""
+    if spec["year"] != base_year:
+        raise ScenarioError(f"population year {spec['year']} must equal the base year {base_year}",
+                            key="demography.population.year")
+    bounds, persons = read_group_table(scenario_dir / spec["table"])
+    try:
+        pop = spread_groups(bounds, persons, lt)
+    except ValueError as exc:
+        raise ScenarioError(f"{spec['table']}: {exc}", key=POPULATION_KEY) from None
+    return (spec["unit_name"],), spec["month"], pop[None]
+
+
+def _census_population(census: dict[str, Any], base_year: int, lt, df: pd.DataFrame):
+    """(unit names, month, population (n_units, 2, 101)) from a census table."""
     if census["year"] != base_year:
         raise ScenarioError(
             f"census year {census['year']} must equal the base year {base_year}", key="demography.census.year"
         )
-    df = read_census_table(census["table"], scenario_dir)
-    codes, names, labels, counts = census_by_unit(df, census["year"], census["prefecture_code"])
+    _, names, labels, counts = census_by_unit(df, census["year"], census["prefecture_code"])
+    return tuple(names), census["month"], graduate_census(labels, counts, lt)
 
+
+def _one_population_source(d: dict[str, Any]) -> None:
+    if (d["census"] is None) == (d["population"] is None):
+        raise ScenarioError("give exactly one of census (a census table) and population (broad age groups)",
+                            key="demography")
+
+
+def build_demography(d: dict[str, Any], years: np.ndarray, scenario_dir: Path) -> DemographyInputs:
+    """Projection inputs from a validated ``demography`` section, for stocks at 1 January of
+    ``years[0]`` (the census is moved back from its reference month to 1 January)."""
+    _one_population_source(d)
+    census, country = d["census"], d["country"]
+    base_year = int(years[0])
     mort = d["mortality"]
     multiplier = mort["level_multiplier"].scalar()
-    mx_base = local_mx(base_year, multiplier)
+    mx_base = local_mx(base_year, multiplier, country)
     lt = life_table(mx_base, default_ax(mx_base))
-    pop_census = graduate_census(labels, counts, lt)
+    if census is not None:
+        df = read_census_table(census["table"], scenario_dir)
+        names, month, pop_census = _census_population(census, base_year, lt, df)
+    else:
+        names, month, pop_census = _group_population(d["population"], base_year, lt, scenario_dir)
 
-    lc = _lee_carter(mort["lee_carter_fit_from"], mort["lee_carter_fit_to"])
+    lc = _lee_carter(mort["lee_carter_fit_from"], mort["lee_carter_fit_to"], country)
 
     fert = d["fertility"]
-    pattern = _fertility_pattern(fert["pattern_year"])
+    pattern = _fertility_pattern(fert["pattern_year"], country)
 
     mig = d["migration"]
     if mig["profile"] == "residual":
         first = mig["first_census"]
+        if census is None:
+            raise ScenarioError("the residual profile needs two censuses; with population groups use "
+                                "rogers_castro", key="demography.migration.profile")
         if first is None:
             raise ScenarioError("the residual profile needs first_census", key="demography.migration")
         if first >= census["year"]:
@@ -236,8 +306,8 @@ def build_demography(d: dict[str, Any], years: np.ndarray, scenario_dir: Path) -
                                 key="demography.migration.first_census")
         _, _, labels1, counts1 = census_by_unit(df, first, census["prefecture_code"])
         interval = census["year"] - first
-        surv = survival_between(first, interval, multiplier)
-        lt_first = life_table(local_mx(first, multiplier), default_ax(local_mx(first, multiplier)))
+        surv = survival_between(first, interval, multiplier, country)
+        lt_first = life_table(local_mx(first, multiplier, country), default_ax(local_mx(first, multiplier, country)))
         p1 = graduate_census(labels1, counts1.sum(0), lt_first)
         p2 = pop_census.sum(0)
         ratio = mig["child_parent_ratio"].scalar() if mig["child_parent_ratio"] is not None else 1.0
@@ -249,14 +319,14 @@ def build_demography(d: dict[str, Any], years: np.ndarray, scenario_dir: Path) -
         g = normalise_intensity(shape, pop_census)
         # Move the census back to 1 January of the census year (see fiscalsim.demography.base).
         S, _ = survival_ratios(lt.Lx, lt.Tx)
-        base = move_back(pop_census, (census["month"] - 1) / 12.0, S, lt, rate[0] * g * pop_census)
+        base = move_back(pop_census, (month - 1) / 12.0, S, lt, rate[0] * g * pop_census)
     except ValueError as exc:  # inputs that leave no population to project
         raise ScenarioError(f"the census and migration inputs give no usable base population: {exc}",
                             key="demography.migration") from None
 
     ret = d["retirement"]
     return DemographyInputs(
-        unit_names=tuple(names),
+        unit_names=names,
         years=np.asarray(years),
         base_population=base,
         mx_base=mx_base[None],

@@ -30,10 +30,10 @@ from fiscalsim.economy import (
     project_economy,
 )
 from fiscalsim.feedbacks import FeedbackInputs, FeedbackSignals, migration_response, signals_of_year
-from fiscalsim.finance.books import BookSet
+from fiscalsim.finance.books import BookSet, simulate_book_set
 from fiscalsim.finance.ledger import FinanceResult
 from fiscalsim.finance.model import city_drivers
-from fiscalsim.finance.run import FinanceInputs, drivers_of_year, inputs_of_year, simulate_finance
+from fiscalsim.finance.run import FinanceInputs, drivers_of_year, inputs_of_year
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def run_coupled(inputs: BlockInputs, books: BookSet, draws, pop: PopulationResul
     pop.tfr[...], pop.mortality_k[...] = plan.tfr, plan.mortality_k
 
 
-def run_sequential(inputs: BlockInputs, draws, pop: PopulationResult, fin: FinanceResult,
+def run_sequential(inputs: BlockInputs, books: BookSet, draws, pop: PopulationResult, fin: FinanceResult,
                    full_years: tuple[int, ...] = (), engine: str | None = None) -> None:
     """The stages one after another over the whole horizon (no feedback can act): the reference
     the coupled loop equals with its feedbacks off."""
@@ -126,4 +126,4 @@ def run_sequential(inputs: BlockInputs, draws, pop: PopulationResult, fin: Finan
     drivers = city_drivers(pop)
     econ = project_economy(inputs.economy, drivers["city"]["working_age"], drivers["city"]["residents"],
                            draws.economy)
-    simulate_finance(inputs.finance, pop, econ, draws.finance, out=fin)
+    simulate_book_set(books, inputs.finance, pop, econ, draws.finance, out=fin)

@@ -92,14 +92,14 @@ def run_draws(sc: Scenario, draws: BlockDraws, full_years: tuple[int, ...] = (),
     (arrays for exactly these paths) when given. ``coupled=False`` runs the stages one after
     another (the reference of the coupled loop; no feedback can act)."""
     n_paths = draws.demography.n_paths
+    books = book_set(sc.books)
     if out is None:
         out = ModelResult(PopulationResult.empty(n_paths, sc.years, sc.demography.unit_names, full_years),
-                          FinanceResult.empty(n_paths, sc.years, sc.demography.unit_names))
+                          FinanceResult.empty(n_paths, sc.years, sc.demography.unit_names, books.line_names,
+                                              books.unit_series))
     inputs = block_inputs(sc, draws)
-    if coupled:
-        run_coupled(inputs, book_set("china"), draws, out.population, out.finance, full_years)
-    else:
-        run_sequential(inputs, draws, out.population, out.finance, full_years)
+    run = run_coupled if coupled else run_sequential
+    run(inputs, books, draws, out.population, out.finance, full_years)
     return out
 
 
@@ -114,8 +114,9 @@ def run_block(sc: Scenario, entropy: int, start: int, stop: int, full_years: tup
 def run_model(sc: Scenario, n_paths: int, entropy: int, full_years: tuple[int, ...] = (),
               progress: Callable[[int], None] | None = None, deterministic: bool = False) -> ModelResult:
     """All paths of a scenario, block by block, written into preallocated results."""
+    bs = book_set(sc.books)
     out = ModelResult(PopulationResult.empty(n_paths, sc.years, sc.demography.unit_names, full_years),
-                      FinanceResult.empty(n_paths, sc.years, sc.demography.unit_names))
+                      FinanceResult.empty(n_paths, sc.years, sc.demography.unit_names, bs.line_names, bs.unit_series))
     for start, stop in path_blocks(n_paths):
         block = ModelResult(out.population.rows(start, stop), out.finance.rows(start, stop))
         run_block(sc, entropy, start, stop, full_years, deterministic, out=block)

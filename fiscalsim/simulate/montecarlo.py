@@ -48,6 +48,20 @@ KEY_SERIES = (
 )
 
 
+#: Key series of Japan's books (see fiscalsim.finance.japan.lines).
+JAPAN_KEY_SERIES = (
+    "population", "staff", "services_per_capita", "sanbao_due", "sanbao_unpaid", "general_expenditure",
+    "local_tax", "local_tax_surcharge", "allocation_tax_ordinary", "standard_fiscal_scale", "real_deficit",
+    "consolidated_real_deficit", "local_debt", "rehabilitation_debt", "deficit_general", "shortfall_enterprises",
+    "arrears_mandatory", "exp_personnel", "plan_active",
+)
+
+
+def key_series(lines: dict[str, np.ndarray]) -> tuple[str, ...]:
+    """The key series a run keeps: China's, or those of the book set that recorded ``lines``."""
+    return KEY_SERIES if "exp_services_education" in lines else JAPAN_KEY_SERIES
+
+
 @dataclass
 class RunResult:
     """first_passage : (n_paths, n_rules) int years (``NEVER`` if not by the horizon);
@@ -108,7 +122,7 @@ def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: 
         lines = rule_lines(block.finance.lines)
         ind, conditions, fp = evaluate_rules(sc, years, lines)
         base = np.array([bool(c[0, 0]) for c in conditions])
-        parts.append(RunResult(years, sc.rules, fp, ind, {k: lines[k].copy() for k in KEY_SERIES}, base,
+        parts.append(RunResult(years, sc.rules, fp, ind, {k: lines[k].copy() for k in key_series(lines)}, base,
                                sc.triggers_from, pyramid, pyramid_years))
     return _concat(parts)
 
@@ -116,7 +130,10 @@ def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: 
 def rule_lines(finance_lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The model's lines plus the derived series rules and reports read (services per resident)."""
     lines = dict(finance_lines)
-    services = lines["exp_services_education"] + lines["exp_services_elderly"] + lines["exp_services_residents"]
+    if "exp_services_education" in lines:
+        services = lines["exp_services_education"] + lines["exp_services_elderly"] + lines["exp_services_residents"]
+    else:  # another country's books: the services every book set records
+        services = lines["services_paid"]
     lines["services_per_capita"] = services / lines["population"]
     return lines
 

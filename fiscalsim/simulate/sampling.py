@@ -100,6 +100,15 @@ REGISTRY: dict[str, Target] = {
     "feedbacks.austerity_migration.services_semi_elasticity": Target("feedbacks", "services_semi_elasticity"),
     "feedbacks.austerity_migration.arrears_semi_elasticity": Target("feedbacks", "arrears_semi_elasticity"),
     "feedbacks.establishment.adjustment": Target("finance", "establishment_adjustment"),
+    # Japan's book set (books: japan): its parameters live where China's finance parameters do
+    **{f"japan.{k}": Target("finance", k) for k in (
+        "tax_wage_elasticity", "debt_service_in_need_share", "debt_in_need_share", "staff_attrition",
+        "service_population_elasticity", "third_sector_debt", "third_sector_call_share",
+        "third_sector_takeover_on_plan", "borrowing_limit", "enterprise_cost_population_elasticity",
+        "enterprise_revenue_population_elasticity")},
+    "japan.allocation_adjustment": Target("finance", "allocation_adjustment", "series"),
+    **{f"japan.plan.{k}": Target("finance", f"plan.{k}") for k in (
+        "tax_surcharge", "fee_rise", "staff_cut", "pay_cut", "service_cut", "capital_cut")},
 }
 
 #: Why the others cannot be drawn per path.

@@ -6,7 +6,7 @@ import math
 from importlib import resources
 from typing import Any
 
-from fiscalsim.finance.ledger import all_line_names
+from fiscalsim.finance.books import all_known_lines
 from fiscalsim.scenario.yamlio import Node, ScenarioError, load_yaml_text, suggest
 from fiscalsim.triggers.rules import (
     COMPARATORS,
@@ -18,12 +18,12 @@ from fiscalsim.triggers.rules import (
     Threshold,
 )
 
-PACKS = ("china_88", "china_liquidity", "china_debt_ratio", "japan_2007")
+PACKS = ("china_88", "china_liquidity", "china_debt_ratio", "japan_2007", "japan_2007_statutory")
 RULE_KEYS = ("id", "name", "indicator", "comparator", "threshold", "persistence", "severity", "reference")
 OPTIONAL_RULE_KEYS = ("level", "materiality")
 INDICATOR_KEYS = ("numerator", "denominator", "subtract", "denominator_subtract", "transform")
 MATERIALITY_KEYS = ("amount", "share", "of")
-THRESHOLD_KEYS = ("value", "path", "by", "points")
+THRESHOLD_KEYS = ("value", "path", "by", "points", "series")
 
 
 def load_pack(name: str) -> list[Rule]:
@@ -60,7 +60,7 @@ def _series(node: Node, key: str, path: str, required: bool) -> tuple[str, ...]:
     names = node[key]
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise ScenarioError("expected a non-empty list of series names", f, line, f"{path}.{key}")
-    known = all_line_names()
+    known = all_known_lines()
     for n in names:
         if n not in known:
             raise ScenarioError(f"unknown series {n!r}", f, line, f"{path}.{key}", suggest(n, list(known)))
@@ -122,7 +122,11 @@ def _threshold(node: Any, path: str) -> Threshold:
         if any(b[0] <= a[0] for a, b in zip(points, points[1:], strict=False)):
             raise ScenarioError("sizes in points must increase", *_where(node, "points"), f"{path}.points")
         return Threshold(by=_indicator(node["by"], f"{path}.by"), points=points)
-    raise ScenarioError("give value, path, or by with points", f, line, path)
+    if "series" in node:
+        if len(node) != 1 or not isinstance(node["series"], str):
+            raise ScenarioError("give series alone: the name of one model line", f, line, f"{path}.series")
+        return Threshold(series=_series({"series": [node["series"]]}, "series", path, True)[0])
+    raise ScenarioError("give value, path, by with points, or series", f, line, path)
 
 
 def parse_rules(items: Any, path: str, pack: str = "user") -> list[Rule]:

@@ -7,8 +7,10 @@ A rule compares an **indicator** with a **threshold**:
   optionally as a trailing 3-year mean (``mean3``) — a closed grammar, never ``eval``. The
   Japanese real debt-service ratio (A − B)/(C − B) is written with ``subtract`` and
   ``denominator_subtract`` both B;
-* threshold: a constant, a year path (linear between points, flat outside) or **size-dependent**:
-  piecewise linear in another indicator (e.g. the standard fiscal scale), flat outside its points;
+* threshold: a constant, a year path (linear between points, flat outside), **size-dependent**:
+  piecewise linear in another indicator (e.g. the standard fiscal scale), flat outside its points,
+  or a model **series** (a line the book set records, e.g. Japan's early-warning threshold scaled
+  by the standard fiscal scale as its enforcement order sets it);
 * comparator ``>``, ``>=``, ``<`` or ``<=``; ``persistence`` consecutive years before it fires;
 * an optional **materiality** floor for amounts: the condition also needs the indicator to exceed
   ``max(amount, share × Σ of-series)`` (e.g. 1 % of general-budget expenditure), so that a tiny
@@ -80,16 +82,20 @@ def trailing_mean(x: np.ndarray, window: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Threshold:
-    """A constant (``value``), a year path (``path``) or size-dependent (``by`` + ``points``)."""
+    """A constant (``value``), a year path (``path``), size-dependent (``by`` + ``points``) or a
+    model line (``series``)."""
 
     value: float | None = None
     path: tuple[tuple[int, float], ...] | None = None
     by: Indicator | None = None
     points: tuple[tuple[float, float], ...] | None = None
+    series: str | None = None
 
     def evaluate(self, years: np.ndarray, lines: dict[str, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
         if self.value is not None:
             return np.full(shape, self.value)
+        if self.series is not None:
+            return np.broadcast_to(lines[self.series], shape)
         if self.path is not None:
             xs, ys = zip(*self.path, strict=True)
             return np.broadcast_to(np.interp(years, xs, ys), shape)
@@ -135,6 +141,8 @@ class Rule:
         names = self.indicator.series_names()
         if self.threshold.by is not None:
             names |= self.threshold.by.series_names()
+        if self.threshold.series is not None:
+            names.add(self.threshold.series)
         if self.materiality is not None:
             names |= self.materiality.series_names()
         return names
