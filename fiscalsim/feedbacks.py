@@ -78,9 +78,11 @@ def real_services_per_resident(lines: dict[str, np.ndarray], t: int) -> np.ndarr
     return lines["services_paid"][:, t] / lines["price_index"][:, t] / lines["population"][:, t]
 
 
-def signals_of_year(lines: dict[str, np.ndarray], t: int) -> FeedbackSignals:
-    """The signals year ``t`` of the books (lines written up to ``t``) sends to year ``t+1``."""
-    shortfall = 1.0 - real_services_per_resident(lines, t) / real_services_per_resident(lines, 0)
+def signals_of_year(lines: dict[str, np.ndarray], t: int, services0: np.ndarray | None = None) -> FeedbackSignals:
+    """The signals year ``t`` of the books (lines written up to ``t``) sends to year ``t+1``;
+    ``services0``: the base year's real services per resident (computed when not given)."""
+    base = real_services_per_resident(lines, 0) if services0 is None else services0
+    shortfall = 1.0 - real_services_per_resident(lines, t) / base
     due = lines["sanbao_due"][:, t]
     arrears = np.where(due > 0, lines["sanbao_unpaid"][:, t] / np.where(due > 0, due, 1.0), 0.0)
     arrears = np.minimum(arrears, 1.0)  # a year or more of arrears counts as a full year

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fiscalsim.demography.projector import PopulationResult
+from fiscalsim.demography.projector import STOCK_BANDS, PopulationResult
 from fiscalsim.demography.retirement import RetirementSchedule, retired_share
 from fiscalsim.finance.inputs import BaseAccounts, FinanceParams
 
@@ -73,17 +73,30 @@ class Calibration:
     remitted_share: float
 
 
-def city_drivers(pop: PopulationResult) -> dict[str, np.ndarray]:
+_BAND = {name: i for i, name in enumerate(STOCK_BANDS)}
+_DRIVER_BANDS = {"residents": ("total",), "pupils": ("age_6_14", "age_15_17"), "elderly": ("age_65_plus",),
+                 "retirement_age": ("retirement_age_male", "retirement_age_female"),
+                 "working_age": ("working_age_male", "working_age_female")}
+
+
+def _drivers(bands: np.ndarray) -> dict[str, np.ndarray]:
+    out = {}
+    for name, parts in _DRIVER_BANDS.items():
+        value = bands[..., _BAND[parts[0]]]
+        out[name] = value + bands[..., _BAND[parts[1]]] if len(parts) == 2 else value
+    return out
+
+
+def drivers_from_bands(stocks: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    """The budget's populations from stock bands ``(..., n_units, len(STOCK_BANDS))`` (one year,
+    or every year): unit series ``(..., n_units)`` and city series ``(...)`` (unit bands summed
+    once, then combined)."""
+    return {"unit": _drivers(stocks), "city": _drivers(stocks.sum(axis=-2))}
+
+
+def city_drivers(pop: PopulationResult) -> dict[str, dict[str, np.ndarray]]:
     """City and unit populations used by the budget, (n_paths, n_years[, n_units])."""
-    unit = {
-        "residents": pop.stock("total"),
-        "pupils": pop.stock("age_6_14") + pop.stock("age_15_17"),
-        "elderly": pop.stock("age_65_plus"),
-    }
-    city = {k: v.sum(axis=-1) for k, v in unit.items()}
-    city["retirement_age"] = (pop.stock("retirement_age_male") + pop.stock("retirement_age_female")).sum(-1)
-    city["working_age"] = (pop.stock("working_age_male") + pop.stock("working_age_female")).sum(-1)
-    return {"unit": unit, "city": city}
+    return drivers_from_bands(pop.stocks)
 
 
 def staff_retire_shares(schedule: RetirementSchedule, years: np.ndarray) -> np.ndarray:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from fiscalsim.arrays import at, rows
-from fiscalsim.demography.projector import STOCK_BANDS, PopulationResult
+from fiscalsim.demography.projector import PopulationResult
 from fiscalsim.demography.retirement import RetirementSchedule
+from fiscalsim.demography.step import resolve_engine
 from fiscalsim.economy import EconomyPath
 from fiscalsim.finance.debt import Ladder
 from fiscalsim.finance.inputs import BaseAccounts, FinanceParams, PolicyLevers
@@ -18,6 +19,7 @@ from fiscalsim.finance.model import (
     CalibrationError,
     calibrate,
     city_drivers,
+    drivers_from_bands,
     initial_staff,
     staff_retire_shares,
 )
@@ -132,7 +134,7 @@ def setup_finance(fi: FinanceInputs, x0: YearInputs, shocks: FinanceShocks, year
                       x0.elderly, x0.employment, staff0,
                       None if p.upper_revenue_growth is None else growth_index(p.upper_revenue_growth),
                       np.ones((1, len(years))) if p.tax_returns_growth is None else growth_index(p.tax_returns_growth),
-                      fi.restructuring_rule, fi.triggers_from)
+                      fi.restructuring_rule, fi.triggers_from, resolve_engine())
     free = np.asarray(p.carry_forward_free_share, dtype=float)
     zero = np.zeros(n_paths)
     st = FinanceState(G, S, LG, staff, np.ones(n_paths), staff0.copy(), cal.retired_staff0 * np.ones(n_paths),
@@ -164,17 +166,9 @@ def year_inputs(pop_drivers: dict, econ: EconomyPath, t: int) -> YearInputs:
 
 
 def drivers_of_year(stocks: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-    """The budget's populations from one year's stock bands ``(n_paths, n_units, len(STOCK_BANDS))``:
-    city series ``(n_paths,)`` and unit series ``(n_paths, n_units)`` (as :func:`city_drivers`)."""
-    def band(name: str) -> np.ndarray:
-        return stocks[..., STOCK_BANDS.index(name)]
-
-    unit = {"residents": band("total"), "pupils": band("age_6_14") + band("age_15_17"),
-            "elderly": band("age_65_plus")}
-    city = {k: v.sum(axis=-1) for k, v in unit.items()}
-    city["retirement_age"] = (band("retirement_age_male") + band("retirement_age_female")).sum(-1)
-    city["working_age"] = (band("working_age_male") + band("working_age_female")).sum(-1)
-    return {"unit": unit, "city": city}
+    """The budget's populations from one year's stock bands ``(n_paths, n_units, len(STOCK_BANDS))``
+    (:func:`fiscalsim.finance.model.drivers_from_bands`)."""
+    return drivers_from_bands(stocks)
 
 
 def inputs_of_year(drivers: dict, econ, t: int) -> YearInputs:

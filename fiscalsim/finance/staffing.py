@@ -26,7 +26,7 @@ class StaffYear:
 
 def staffing_year(staff: np.ndarray, retire_share: np.ndarray, hires_per_retirement: np.ndarray,
                   entry_age: int, layoffs: np.ndarray | None = None,
-                  headcount_cap: np.ndarray | None = None) -> tuple[np.ndarray, StaffYear]:
+                  headcount_cap: np.ndarray | None = None, engine: str = "numpy") -> tuple[np.ndarray, StaffYear]:
     """Age staff one year, retire and hire.
 
     staff : (n_paths, n_cat, n_ages) at 1 January.
@@ -36,8 +36,12 @@ def staffing_year(staff: np.ndarray, retire_share: np.ndarray, hires_per_retirem
     layoffs : (n_paths, n_cat) persons laid off (taken proportionally across ages), optional.
     headcount_cap : (n_paths,) the establishment: hires stop where they would lift the headcount
         above it (scaled down in every category alike); nobody is dismissed to meet it.
+    engine : ``numba`` runs the compiled one-pass kernel (:mod:`fiscalsim.finance.numba_staffing`),
+        ``numpy`` the array code below; they agree to rounding.
     Returns the staff at the next 1 January and the year's flows.
     """
+    if engine == "numba":
+        return _compiled_year(staff, retire_share, hires_per_retirement, entry_age, layoffs, headcount_cap)
     start = staff.sum(axis=-1)
     retiring = staff * retire_share
     stay = staff - retiring
@@ -60,3 +64,18 @@ def staffing_year(staff: np.ndarray, retire_share: np.ndarray, hires_per_retirem
     nxt[..., 1:] = stay[..., :-1]
     nxt[..., entry_age] += hires
     return nxt, StaffYear(start, retirements, hires, laid, nxt.sum(axis=-1))
+
+
+def _compiled_year(staff, retire_share, hires_per_retirement, entry_age, layoffs, cap) -> tuple[np.ndarray, StaffYear]:
+    from fiscalsim.finance.numba_staffing import staff_year
+
+    n, n_cat, _ = staff.shape
+    out = [np.empty((n, n_cat)) for _ in range(5)]
+    nxt = np.empty_like(staff)
+    staff_year(np.ascontiguousarray(staff), np.ascontiguousarray(retire_share, dtype=float),
+               np.ascontiguousarray(np.broadcast_to(hires_per_retirement, (n, n_cat)), dtype=float), int(entry_age),
+               np.zeros((0, n_cat)) if layoffs is None else np.ascontiguousarray(layoffs, dtype=float),
+               np.zeros(0) if cap is None else np.ascontiguousarray(np.broadcast_to(cap, (n,)), dtype=float),
+               nxt, *out)
+    start, retirements, hires, laid, end = out
+    return nxt, StaffYear(start, retirements, hires, laid, end)

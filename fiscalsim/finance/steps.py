@@ -72,6 +72,7 @@ class FinanceSetup:
     returns_index: np.ndarray  # (1|n_paths, n_years) indexation of tax returns
     restructuring_rule: object = None
     triggers_from: int | None = None
+    engine: str = "numpy"  # of the staffing kernel (see fiscalsim.demography.step.resolve_engine)
 
     def absorbed_share(self, t: int) -> float:
         """Share of the base-year population living in units a merger has absorbed by year ``t``
@@ -164,7 +165,7 @@ def staffing_step(su: FinanceSetup, st: FinanceState, x: YearInputs) -> tuple[np
         layoffs = np.zeros((n_paths, 6))
         layoffs[:, 4:6] = lv.offquota_layoff_share[t] * st.staff[:, 4:6].sum(axis=-1)
     st.staff, sy = staffing_year(st.staff, su.retire[t], hires, p.staff_entry_age, layoffs,
-                                 establishment_step(su, st, x))
+                                 establishment_step(su, st, x), su.engine)
     st.retired_staff = st.retired_staff * (1.0 - np.asarray(p.retired_staff_exit_rate)) + sy.retirements.sum(-1)
     return personnel, headcount, sy
 

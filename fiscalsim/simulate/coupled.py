@@ -29,7 +29,13 @@ from fiscalsim.economy import (
     economy_year,
     project_economy,
 )
-from fiscalsim.feedbacks import FeedbackInputs, FeedbackSignals, migration_response, signals_of_year
+from fiscalsim.feedbacks import (
+    FeedbackInputs,
+    FeedbackSignals,
+    migration_response,
+    real_services_per_resident,
+    signals_of_year,
+)
 from fiscalsim.finance.books import BookSet, simulate_book_set
 from fiscalsim.finance.ledger import FinanceResult
 from fiscalsim.finance.model import city_drivers
@@ -72,6 +78,7 @@ class Loop:
     setup: object = None
     state: object = None
     signals: FeedbackSignals | None = None
+    services0: np.ndarray | None = None  # base-year real services per resident
 
 
 def base_year(loop: Loop, shocks) -> None:
@@ -84,7 +91,8 @@ def base_year(loop: Loop, shocks) -> None:
     demo = loop.inputs.demography
     loop.setup, loop.state = loop.books.setup(loop.inputs.finance, x, shocks, np.asarray(demo.years), demo.n_units)
     loop.books.base_year(loop.setup, loop.state, x, loop.fin)
-    loop.signals = signals_of_year(loop.fin.lines, 0)
+    loop.services0 = real_services_per_resident(loop.fin.lines, 0)
+    loop.signals = signals_of_year(loop.fin.lines, 0, loop.services0)
 
 
 def later_year(loop: Loop, t: int) -> None:
@@ -94,7 +102,8 @@ def later_year(loop: Loop, t: int) -> None:
     city = drivers["city"]
     ey = economy_year(loop.econ, loop.econ_state, t, city["working_age"], city["residents"])
     loop.books.year(loop.setup, loop.state, inputs_of_year(drivers, ey, t), loop.fin)
-    loop.signals = signals_of_year(loop.fin.lines, t)
+    if loop.inputs.feedbacks.moves_people:
+        loop.signals = signals_of_year(loop.fin.lines, t, loop.services0)
 
 
 def run_coupled(inputs: BlockInputs, books: BookSet, draws, pop: PopulationResult, fin: FinanceResult,
