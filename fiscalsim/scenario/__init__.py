@@ -42,8 +42,8 @@ from fiscalsim.scenario.japan import (
     plan_trigger,
 )
 from fiscalsim.scenario.schema import Choice, Integer, Raw, Section, Text, location_of, validate
+from fiscalsim.scenario.targets import resolve_uncertain
 from fiscalsim.scenario.yamlio import Node, ScenarioError
-from fiscalsim.simulate.sampling import resolve_uncertain
 from fiscalsim.triggers.rules import Rule
 
 __all__ = ["SCHEMA", "Scenario", "ScenarioError", "ScenarioErrors", "load_scenario", "bundled_scenario"]

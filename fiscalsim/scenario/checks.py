@@ -124,7 +124,7 @@ def check_user_rules(rules: list, rules_node: list) -> None:
 
 def build_copula(section: dict[str, Any] | None, node: Node, uncertain: tuple) -> tuple | None:
     """``(keys, Cholesky factor)`` of ``uncertainty.correlations``; None without correlations."""
-    from fiscalsim.simulate.sampling import correlation_cholesky
+    from fiscalsim.scenario.targets import correlation_cholesky
 
     if not section or section.get("correlations") is None:
         return None

@@ -8,7 +8,7 @@ from fiscalsim.units import UNITS
 
 
 def schema_markdown(schema: Section) -> str:
-    from fiscalsim.simulate.sampling import REGISTRY
+    from fiscalsim.scenario.targets import REGISTRY
 
     lines = [
         "# Scenario reference",

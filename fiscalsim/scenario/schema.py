@@ -137,25 +137,6 @@ class ParamValue:
             return self.distribution.central()
         return float(self.value)
 
-    def draw(self, normal: np.ndarray, innovations: np.ndarray, years: np.ndarray) -> np.ndarray:
-        """Per-path values ``(n_paths, n_years)`` in model units.
-
-        normal : (n_paths,) standard normals for the distribution (correlated by the copula);
-        innovations : (n_paths, n_years) standard normals for the process.
-        """
-        from scipy import stats
-
-        base = self.series(years)[None, :]
-        if self.distribution is not None:
-            u = np.clip(stats.norm.cdf(normal), 1e-12, 1 - 1e-12)
-            base = np.broadcast_to(self.distribution.ppf(u)[:, None], (len(normal), len(years)))
-        out = np.array(np.broadcast_to(base, (len(normal), len(years))), dtype=float)
-        if self.process is not None:
-            out = out + self.process.deviations(innovations)
-        if self.clip is not None:
-            out = np.clip(out, *self.clip)
-        return out
-
 
 def location_of(root: Any, keypath: str) -> tuple[str | None, int | None]:
     """File and line of the deepest key of a dotted ``keypath`` found in a :class:`Node` tree."""
