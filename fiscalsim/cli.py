@@ -175,7 +175,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
     click.echo(f"{sc.name}: {n:,} paths, seed {res.seed}, {sc.years[0]}-{res.horizon}, "
                f"{time.perf_counter() - t0:.1f} s")
     click.echo(res.headline_text)
-    click.echo(format_summary(summary_table(res.raw), res.horizon))
+    click.echo(format_summary(summary_table(res.raw, res.key_years), res.horizon))
     click.echo(f"results: {out_dir}")
 
 
@@ -191,7 +191,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
 @click.option("--report", is_flag=True, help="Also write report.html: the self-contained page of the comparison.")
 @set_option
 @user_errors
-def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str, target_year: int | None,
+def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str | None, target_year: int | None,
             jobs: int, chunk_paths: int, out_dir: str, overwrite: bool, report: bool,
             overrides: tuple[str, ...]) -> None:
     """Compare options (scenario files or bundled names) with common random numbers; the first
@@ -206,7 +206,6 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
     from fiscalsim.api import run as run_api
     from fiscalsim.api import seed_entropy
     from fiscalsim.report.compare import compare_folder, comparison_table, format_comparison
-    from fiscalsim.report.run import key_years
 
     t0 = time.perf_counter()
     loaded = [load_scenario(_scenario_path(p), overrides) for p in scenarios]
@@ -217,6 +216,7 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
     if year not in list(first.years):
         raise ScenarioError(f"--year {year} is outside {first.years[0]}-{first.years[-1]}")
     ids = [r.id for r in first.rules]
+    rule = rule or first.default_rule
     if rule not in ids or any(rule not in [r.id for r in sc.rules] for sc in loaded):
         raise ScenarioError(f"--rule {rule!r} is not a rule of every option; the first's are {ids}")
     n = n_paths or first.default_paths
@@ -226,7 +226,7 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
         advance = bars.stage("simulating", n * len(loaded))
         options = [run_api(sc, n, entropy, jobs=jobs, chunk_paths=chunk_paths, money_unit=unit, progress=advance)
                    for sc in loaded]
-        years = key_years(int(first.years[0]), int(first.years[-1]))
+        years = first.key_years
         table = comparison_table([(r.scenario.name, r.raw) for r in options], rule, years, unit)
         compare_folder(out_dir, overwrite, options, table, rule, year, report,
                        bars.stage("charts", len(options) + 1 + report))
@@ -351,14 +351,14 @@ def list_() -> None:
 @out_option("results/sweep")
 @set_option
 @user_errors
-def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str, jobs: int,
+def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str | None, jobs: int,
           scheduler: str | None, out_dir: str, overwrite: bool, overrides: tuple[str, ...]) -> None:
     """Run BASE over a grid of values and draw heat maps of the median trigger year and of
     P(trigger by a key year). Points run in local processes, or on a Dask cluster (--scheduler);
     the results are identical whichever engine runs them."""
     from fiscalsim.report.charts import heat_map
     from fiscalsim.report.files import atomic_directory, write_json
-    from fiscalsim.report.run import key_years, write_tables
+    from fiscalsim.report.run import write_tables
     from fiscalsim.report.tables import with_missing_years, years_as_text
     from fiscalsim.simulate.seeding import root_entropy
     from fiscalsim.simulate.sweep import grid_points, parse_grid, run_sweep
@@ -369,16 +369,17 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
         raise ScenarioError("heat maps take one or two grid keys")
     base = str(_scenario_path(base))
     sc = load_scenario(Path(base), overrides)
+    rule = rule or sc.default_rule
     if rule not in [r.id for r in sc.rules]:
         raise ScenarioError(f"--rule {rule!r} is not a rule of the scenario")
     n = n_paths or sc.default_paths
     entropy = root_entropy(seed if seed is not None else sc.seed)
-    years = key_years(int(sc.years[0]), int(sc.years[-1]))
+    years = sc.key_years
     points = grid_points(grid)
     with stages() as bars:
         table = run_sweep(str(base), grid, list(overrides), n, entropy, years, jobs, scheduler,
                           bars.stage("grid points", len(points)))
-    by_year = next((y for y in years if y >= 2035), years[-1])
+    by_year = years[-2] if len(years) > 1 else years[-1]  # the last key year before the horizon
     with atomic_directory(out_dir, overwrite) as tmp:
         files = write_tables(tmp, {"sweep": with_missing_years(table, ("median_year",))})
         src = f"fiscalsim {__version__}; {sc.name}; {n:,} paths per point; seed {entropy}"

@@ -50,7 +50,10 @@ def scenario_parameters(settings: dict[str, Any], prefix: str = "") -> list[tupl
 
 
 def default_money_unit(sc) -> str:
-    """亿元 for a scenario with Chinese rules or money stated in 万元/亿元; yuan otherwise."""
+    """The scenario's ``report.money_unit``; else 亿元 for a scenario with Chinese rules or money
+    stated in 万元/亿元, yuan otherwise."""
+    if sc.report is not None and sc.report.money_unit is not None:
+        return sc.report.money_unit
     chinese = any(r.pack.startswith("china") for r in sc.rules)
     chinese |= any(p.unit.startswith(("万元", "亿元")) for _, p in scenario_parameters(sc.settings))
     return "亿元" if chinese else "yuan"

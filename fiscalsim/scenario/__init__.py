@@ -27,6 +27,7 @@ from fiscalsim.scenario.compose import apply_overrides, load_tree
 from fiscalsim.scenario.demography import DEMOGRAPHY, build_demography
 from fiscalsim.scenario.errors import Problems, ScenarioErrors
 from fiscalsim.scenario.finance import SECTIONS, build_accounts, build_economy, build_finance
+from fiscalsim.scenario.report_settings import REPORT, STAND_IN, ReportSettings, build_report
 from fiscalsim.scenario.schema import Integer, Raw, Section, Text, location_of, validate
 from fiscalsim.scenario.yamlio import Node, ScenarioError
 from fiscalsim.simulate.sampling import resolve_uncertain
@@ -77,6 +78,8 @@ SCHEMA = Section(
         "triggers": TRIGGERS,
         "uncertainty": UNCERTAINTY,
         "policies": POLICIES,
+        "report": REPORT,
+        "stand_in": STAND_IN,
     },
 )
 
@@ -97,6 +100,7 @@ class Scenario:
     restructuring_trigger: str | None = None
     uncertain: tuple = ()
     copula: tuple | None = None
+    report: ReportSettings | None = None
 
     @property
     def name(self) -> str:
@@ -118,6 +122,21 @@ class Scenario:
     def triggers_from(self) -> int:
         y = self.settings["simulation"]["triggers_from"]
         return int(self.years[0]) + 1 if y is None else y
+
+    @property
+    def key_years(self) -> list[int]:
+        """Years at which P(event by the year) is reported, ending with the horizon (``report.key_years``)."""
+        return list(self.report.key_years)
+
+    @property
+    def stand_in(self) -> str | None:
+        """The note of stand-in accounts (``stand_in.note``), or None for the city's own accounts."""
+        return self.report.stand_in
+
+    @property
+    def default_rule(self) -> str:
+        """The rule compare, sweep and screen study when none is named (``report.rule``)."""
+        return self.report.rule
 
     @property
     def report_year(self) -> int:
@@ -184,6 +203,9 @@ def _build(settings: dict[str, Any], node: Node, path: Path, problems: Problems)
             out["finance"], out["restructuring_trigger"] = build_levers(
                 settings.get("policies"), years, out["demography"].unit_names, [r.id for r in out["rules"]],
                 out["finance"])
+    if "rules" in out and not problems.touches("report", "stand_in"):
+        with problems.collect():
+            out["report"] = build_report(settings, years, out["rules"])
     if "uncertain" in out and not problems.touches("uncertainty"):
         with problems.collect():
             out["copula"] = build_copula(settings.get("uncertainty"), node, out["uncertain"])

@@ -81,6 +81,9 @@ class Section:
     required: bool = True
 
 
+#: The value of a parameter a template leaves for the user to fill (``fiscalsim new-city``).
+TO_FILL = "TO FILL"
+
 PARAM_KEYS = ("value", "path", "distribution", "table", "interpolation", "process", "clip", "unit", "source")
 @dataclass(frozen=True)
 class ParamValue:
@@ -309,6 +312,9 @@ def _validate_param(value: Any, spec: Param, path: str, file, line) -> ParamValu
             )
         return v
 
+    if value.get("value") == TO_FILL:
+        _, lv = _where(value, "value")
+        raise ScenarioError(f"{TO_FILL}: {spec.doc}, in {unit} ({' '.join(value['source'].split())})", file, lv, path)
     kinds = [k for k in ("value", "path", "distribution", "table") if k in value]
     if len(kinds) != 1:
         raise ScenarioError("give exactly one of value, path, distribution or table", file, line, path)
