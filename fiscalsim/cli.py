@@ -29,6 +29,7 @@ from fiscalsim.progress import stages
 from fiscalsim.report.charts import KINDS as CHART_KINDS
 from fiscalsim.report.tables import MONEY_UNITS
 from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
+from fiscalsim.scenario.schema import TO_FILL
 
 log = logging.getLogger("fiscalsim")
 
@@ -82,12 +83,51 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
         except ScenarioError as exc:
             failed += 1
             echo_errors(exc)
+            to_fill = sum(e.message.startswith(TO_FILL) for e in exc.errors)
+            if to_fill:
+                click.echo(f"{path}: a template with {to_fill} values TO FILL (listed above): fill them from the "
+                           "city's accounts, or make a labelled stand-in (fiscalsim new-city CODE --accounts-like "
+                           "SCENARIO)", err=True)
             continue
         click.echo(f"ok: {path} ({sc.name}, {sc.years[0]}-{sc.years[-1]}, {sc.demography.n_units} units)")
     if failed:
         if len(paths) > 1:
             click.echo(f"{failed} of {len(paths)} scenario files have errors", err=True)
         sys.exit(2)
+
+
+@main.command(name="new-city")
+@click.argument("code", type=int)
+@click.option("--census", type=click.Path(dir_okay=False), help="Census table in the package's format (default: the "
+              "packaged Heilongjiang census 2010 and 2020, with its 2020 summary).")
+@click.option("--summary", type=click.Path(dir_okay=False), help="Census summary table (household_size, "
+              "employed_long_form, mining_long_form, long_form_share per unit) for participation and household size.")
+@click.option("--base-year", type=int, help="Census year of the base population (default: the table's latest).")
+@click.option("--name", help="Scenario name and file stem (default: the code).")
+@click.option("--accounts-like", "like", help="A labelled stand-in: take this scenario's accounts (a file, a bundled "
+              "name, or a bundled city such as hegang), flagged as a stand-in in every output.")
+@click.option("--scale", type=click.Choice(["population", "none"]), default="population", show_default=True,
+              help="How stand-in money is scaled: by the ratio of census populations, or not.")
+@out_option("cities/new")
+@user_errors
+def new_city(code: int, census: str | None, summary: str | None, base_year: int | None, name: str | None,
+             like: str | None, scale: str, out_dir: str, overwrite: bool) -> None:
+    """Write the scenario of the city with code CODE (a prefecture or a county-level city or county):
+    demography derived from two censuses (base TFR, residual migration, participation, household size),
+    every figure with its source; accounts TO FILL (validate lists them), or a labelled stand-in."""
+    from fiscalsim.report.newcity import new_city as write_city
+
+    made = write_city(code, out_dir, census and Path(census), summary and Path(summary), base_year, name, like,
+                      scale, overwrite)
+    f = made.figures
+    click.echo(f"{f.city.name} ({f.city.code}): {len(f.city.unit_codes)} units, {f.census_population:,.0f} persons in "
+               f"{f.base_year}; TFR {f.tfr:.3f}; net migration {100 * f.migration_rate:+.2f} %/yr ({f.first_year}-"
+               f"{f.base_year})")
+    if made.to_fill:
+        click.echo(f"template: {len(made.to_fill)} values TO FILL ('fiscalsim validate {made.scenario}' lists them)")
+    elif made.stand_in:
+        click.echo("stand-in accounts: every output of this scenario is flagged as such")
+    click.echo(f"scenario: {made.scenario}")
 
 
 @main.command()

@@ -314,7 +314,8 @@ def _validate_param(value: Any, spec: Param, path: str, file, line) -> ParamValu
 
     if value.get("value") == TO_FILL:
         _, lv = _where(value, "value")
-        raise ScenarioError(f"{TO_FILL}: {spec.doc}, in {unit} ({' '.join(value['source'].split())})", file, lv, path)
+        where = " ".join(value["source"].split()).removeprefix(f"{TO_FILL}:").strip()
+        raise ScenarioError(f"{TO_FILL}: {spec.doc}, in {unit} ({where})", file, lv, path)
     kinds = [k for k in ("value", "path", "distribution", "table") if k in value]
     if len(kinds) != 1:
         raise ScenarioError("give exactly one of value, path, distribution or table", file, line, path)
