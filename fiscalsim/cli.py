@@ -1,5 +1,5 @@
-"""Command-line interface: ``fiscalsim run | compare | sweep | sensitivity | books | population |
-chart | report | list | validate``.
+"""Command-line interface: ``fiscalsim run | compare | sweep | screen | sensitivity | books | population |
+chart | report | list | validate | new-city``.
 
 User errors (bad scenario, missing file, bad option) print one clear message to standard error
 and exit with status 2, without a traceback.
@@ -29,7 +29,6 @@ from fiscalsim.progress import stages
 from fiscalsim.report.charts import KINDS as CHART_KINDS
 from fiscalsim.report.tables import MONEY_UNITS
 from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
-from fiscalsim.scenario.schema import TO_FILL
 
 log = logging.getLogger("fiscalsim")
 
@@ -82,12 +81,7 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
             check_calibration(sc, composed_tree(path, overrides))
         except ScenarioError as exc:
             failed += 1
-            echo_errors(exc)
-            to_fill = sum(e.message.startswith(TO_FILL) for e in exc.errors)
-            if to_fill:
-                click.echo(f"{path}: a template with {to_fill} values TO FILL (listed above): fill them from the "
-                           "city's accounts, or make a labelled stand-in (fiscalsim new-city CODE --accounts-like "
-                           "SCENARIO)", err=True)
+            echo_errors(exc, path)
             continue
         click.echo(f"ok: {path} ({sc.name}, {sc.years[0]}-{sc.years[-1]}, {sc.demography.n_units} units)")
     if failed:
@@ -119,15 +113,7 @@ def new_city(code: int, census: str | None, summary: str | None, base_year: int 
 
     made = write_city(code, out_dir, census and Path(census), summary and Path(summary), base_year, name, like,
                       scale, overwrite)
-    f = made.figures
-    click.echo(f"{f.city.name} ({f.city.code}): {len(f.city.unit_codes)} units, {f.census_population:,.0f} persons in "
-               f"{f.base_year}; TFR {f.tfr:.3f}; net migration {100 * f.migration_rate:+.2f} %/yr ({f.first_year}-"
-               f"{f.base_year})")
-    if made.to_fill:
-        click.echo(f"template: {len(made.to_fill)} values TO FILL ('fiscalsim validate {made.scenario}' lists them)")
-    elif made.stand_in:
-        click.echo("stand-in accounts: every output of this scenario is flagged as such")
-    click.echo(f"scenario: {made.scenario}")
+    click.echo(made.text)
 
 
 @main.command()
@@ -437,6 +423,31 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
     sub = years_as_text(table[table.rule == rule], ("median_year",), years[-1])
     click.echo(sub.drop(columns="rule").to_string(index=False))
     click.echo(f"results: {out_dir}")
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--dir", "folder", type=click.Path(exists=True, file_okay=False),
+              help="Screen every scenario file (*.yaml) of this folder, e.g. scenarios/heilongjiang.")
+@click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Paths per city (default: the first city's).")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed shared by all cities (common random numbers; "
+              "default: the first city's).")
+@jobs_option
+@click.option("--scheduler", help="Address of a Dask scheduler (e.g. tcp://127.0.0.1:8786) to run the cities on.")
+@out_option("results/screen")
+@set_option
+@user_errors
+def screen(scenarios: tuple[str, ...], folder: str | None, n_paths: int | None, seed: int | None, jobs: int,
+           scheduler: str | None, out_dir: str, overwrite: bool, overrides: tuple[str, ...]) -> None:
+    """Screen many cities with common random numbers: a table ranked by the year of each city's first
+    restructuring- or default-class event (P by key years, median and 10-90 % years, the rule that
+    causes it most often) and its chart. Results do not depend on --jobs or the engine."""
+    from fiscalsim.report.screen import screen_cities
+
+    with stages() as bars:
+        text = screen_cities(list(scenarios), folder, n_paths, seed, jobs, scheduler, out_dir, overwrite,
+                             list(overrides), lambda total: bars.stage("cities", total))
+    click.echo(text)
 
 
 @main.command()

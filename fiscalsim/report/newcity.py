@@ -41,6 +41,19 @@ class NewCity:
     to_fill: list[str]
     stand_in: bool
 
+    @property
+    def text(self) -> str:
+        """What the command prints."""
+        f = self.figures
+        lines = [f"{f.city.name} ({f.city.code}): {len(f.city.unit_codes)} units, {f.census_population:,.0f} persons "
+                 f"in {f.base_year}; TFR {f.tfr:.3f}; net migration {100 * f.migration_rate:+.2f} %/yr "
+                 f"({f.first_year}-{f.base_year})"]
+        if self.to_fill:
+            lines.append(f"template: {len(self.to_fill)} values TO FILL ('fiscalsim validate {self.scenario}' lists them)")
+        elif self.stand_in:
+            lines.append("stand-in accounts: every output of this scenario is flagged as such")
+        return "\n".join([*lines, f"scenario: {self.scenario}"])
+
 
 def reference(like: Path) -> Reference:
     """The reference scenario (its tree, label, census population and units); it must be complete."""

@@ -29,11 +29,11 @@ from fiscalsim.report.fans import fan_chart, fans_overview, group_rules
 from fiscalsim.report.files import atomic_directory, write_json
 from fiscalsim.report.headline import (
     HEADLINE_LABEL,
-    stand_in_label,
     first_event_years,
     headline_rules,
     headline_table,
     headline_text,
+    stand_in_label,
 )
 from fiscalsim.report.run import summary_table, write_tables
 from fiscalsim.report.tables import (

@@ -25,7 +25,6 @@ from fiscalsim.demography.retirement import (
     RetirementRule,
     RetirementSchedule,
 )
-from fiscalsim.scenario.errors import shown
 from fiscalsim.scenario.census import (
     CODE_KEY,
     CityRows,
@@ -34,6 +33,7 @@ from fiscalsim.scenario.census import (
     city_rows,
     parse_mapping,
 )
+from fiscalsim.scenario.errors import shown
 from fiscalsim.scenario.schema import Choice, Integer, Param, Raw, Section, Text
 from fiscalsim.scenario.tables import age_group_bounds, check_age_groups
 from fiscalsim.scenario.tables import read_census_table as read_checked_census
