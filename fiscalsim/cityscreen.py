@@ -42,14 +42,28 @@ def load_cities(paths: list[Path], overrides: list[str]) -> list[Scenario]:
 
     problems, out = Problems(), []
     for path in paths:
-        with problems.collect():
+        try:
             out.append(load_scenario(path, overrides))
+        except ScenarioError as exc:
+            problems.add(_template_or_errors(exc, path))
     problems.raise_if_any()
     names = [sc.name for sc in out]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise ScenarioError(f"cities must have different names; repeated: {twice}")
     return out
+
+
+def _template_or_errors(exc: ScenarioError, path: Path) -> ScenarioError:
+    """A template's errors as one line (its values TO FILL, counted); other errors as they are."""
+    from fiscalsim.scenario.schema import TO_FILL
+
+    errors = exc.errors
+    if all(e.message.startswith(TO_FILL) for e in errors):
+        return ScenarioError(f"a template with {len(errors)} values TO FILL: fill them (fiscalsim validate {path} "
+                             "lists them) or make a labelled stand-in (fiscalsim new-city CODE --accounts-like "
+                             "SCENARIO)", str(path))
+    return exc
 
 
 def common_key_years(cities: list[Scenario]) -> list[int]:

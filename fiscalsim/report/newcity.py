@@ -133,14 +133,21 @@ def _to_fill(path: Path) -> list[str]:
     return []
 
 
-def new_city(code: int, out: str | Path, census: Path | None = None, summary: Path | None = None,
-             base_year: int | None = None, name: str | None = None, like: str | Path | None = None,
-             scale: str = "population", overwrite: bool = False) -> NewCity:
-    """Derive a city's scenario from a census table and write its folder (see the module docstring).
+@dataclass(frozen=True)
+class Draft:
+    """A new city's scenario before it is written: figures, text, file name and census rows to copy."""
 
-    ``census`` None reads the packaged Heilongjiang census and its 2020 summary; ``like`` is the
-    reference scenario (assumptions carried over), whose accounts stand in when ``stand_in``."""
-    started = time.perf_counter()
+    figures: CityFigures
+    text: str
+    file: str
+    census_rows: pd.DataFrame | None
+    reference: str
+    stand_in: bool
+
+
+def draft_city(code: int, census: Path | None = None, summary: Path | None = None, base_year: int | None = None,
+               name: str | None = None, like: str | Path | None = None, scale: str = "population") -> Draft:
+    """Derive a city's scenario text from a census table (see :func:`new_city`)."""
     if scale not in SCALES:
         raise ScenarioError(f"--scale must be one of {list(SCALES)}")
     if census is None:
@@ -149,27 +156,41 @@ def new_city(code: int, out: str | Path, census: Path | None = None, summary: Pa
     else:
         df, table = read_census_table(Path(census), "--census"), "census.csv"
         summary_df = None if summary is None else read_summary(summary)
-    check_unedited(Path(out))
     figures = derive_city(df, code, base_year, str(census or PACKAGE_CENSUS), summary_df)
-    stand_in = like is not None
     ref = reference(reference_path(like))
     factor = figures.census_population / ref.population if scale == "population" else 1.0
     unit_factor = factor * ref.n_units / len(figures.city.unit_codes) if scale == "population" else 1.0
     label = name or str(code)
-    text = scenario_text(figures, label, table, ref, StandIn(scale, factor, unit_factor) if stand_in else None)
-    file = f"{slug(label)}.yaml"
+    stand_in = StandIn(scale, factor, unit_factor) if like is not None else None
+    text = scenario_text(figures, label, table, ref, stand_in)
+    rows = _city_rows(df, code) if census is not None else None
+    return Draft(figures, text, f"{slug(label)}.yaml", rows, ref.label, like is not None)
+
+
+def new_city(code: int, out: str | Path, census: Path | None = None, summary: Path | None = None,
+             base_year: int | None = None, name: str | None = None, like: str | Path | None = None,
+             scale: str = "population", overwrite: bool = False) -> NewCity:
+    """Derive a city's scenario from a census table and write its folder (see the module docstring).
+
+    ``census`` None reads the packaged Heilongjiang census and its 2020 summary; ``like`` names the
+    reference scenario (default: the bundled Hegang baseline) whose assumptions are carried over
+    and, when given, whose accounts stand in (scaled by ``scale``)."""
+    started = time.perf_counter()
+    check_unedited(Path(out))
+    draft = draft_city(code, census, summary, base_year, name, like, scale)
     with atomic_directory(out, overwrite) as tmp:
-        (tmp / file).write_text(text, encoding="utf-8")
-        files = [file]
-        if census is not None:
-            _city_rows(df, code).to_csv(tmp / "census.csv", index=False)
+        (tmp / draft.file).write_text(draft.text, encoding="utf-8")
+        files = [draft.file]
+        if draft.census_rows is not None:
+            draft.census_rows.to_csv(tmp / "census.csv", index=False)
             files.append("census.csv")
-        to_fill = _to_fill(tmp / file)
+        to_fill = _to_fill(tmp / draft.file)
         digests = {f: hashlib.sha256((tmp / f).read_bytes()).hexdigest() for f in files}
         write_json(tmp / "manifest.json", {
-            "command": "new-city", "fiscalsim_version": __version__, "city_code": code, "city": figures.city.name,
-            "census": str(census or PACKAGE_CENSUS), "base_year": figures.base_year, "first_census": figures.first_year,
-            "reference": ref.label, "stand_in": stand_in, "scale": scale if stand_in else None,
+            "command": "new-city", "fiscalsim_version": __version__, "city_code": code,
+            "city": draft.figures.city.name, "census": str(census or PACKAGE_CENSUS),
+            "base_year": draft.figures.base_year, "first_census": draft.figures.first_year,
+            "reference": draft.reference, "stand_in": draft.stand_in, "scale": scale if draft.stand_in else None,
             "to_fill": to_fill, "files": [*files, "manifest.json"], "sha256": digests,
             "seconds": round(time.perf_counter() - started, 3)})
-    return NewCity(Path(out) / file, figures, to_fill, stand_in)
+    return NewCity(Path(out) / draft.file, draft.figures, to_fill, draft.stand_in)
