@@ -18,6 +18,7 @@ def pages() -> dict[str, str]:
         options_markdown,
         what_moves_the_date_markdown,
     )
+    from fiscalsim.report.city_doc import model_your_city_markdown
     from fiscalsim.report.cli_doc import cli_markdown
     from fiscalsim.report.finance_doc import finance_markdown
     from fiscalsim.scenario import SCHEMA
@@ -26,7 +27,7 @@ def pages() -> dict[str, str]:
     return {"backtest_2010_2020.md": backtest_markdown(), "scenario_reference.md": schema_markdown(SCHEMA),
             "hegang_baseline.md": baseline_markdown(), "cli.md": cli_markdown(),
             "hegang_options.md": options_markdown(), "what_moves_the_date.md": what_moves_the_date_markdown(),
-            "finance.md": finance_markdown()}
+            "finance.md": finance_markdown(), "model_your_city.md": model_your_city_markdown()}
 
 
 if __name__ == "__main__":

@@ -121,8 +121,8 @@ def derive_mapping(df: pd.DataFrame, first: CityRows, second: CityRows, first_ye
     notes = [f"status changes matched by name: {', '.join(_pair_text(first, second, a, b) for a, b in pairs)}"] if pairs else []
     if left2 and (left1 or short):
         groups.append({"first": left1 + ([REST] if short else []), "second": left2})
-        notes.append("the other changed units are one group: the census tables do not say how their areas were "
-                     "redrawn")
+        notes.append(f"{'the other' if pairs else 'the'} changed units are one group: the census tables do not say "
+                     "how their areas were redrawn")
     elif left1 or left2:
         groups = [{"first": list(first.unit_codes) + ([REST] if short else []), "second": list(second.unit_codes)}]
         notes = ["units appear or disappear without a counterpart, so the whole city is one group"]
