@@ -96,7 +96,7 @@ def _screen_section(drafts: dict) -> list[str]:
         *[f"fiscalsim new-city {code} --name {name} --accounts-like hegang --out cities/{name}" for code, name in EXAMPLES],
         f"fiscalsim screen cities/*/*.yaml --paths {SCREEN_PATHS} --seed {SCREEN_SEED} --out results/screen",
         "```", "",
-        f"With stand-in accounts (Hegang's, scaled by population) the ranking shows only how each city's",
+        "With stand-in accounts (Hegang's, scaled by population) the ranking shows only how each city's",
         "demography plays on Hegang's budget; it says nothing about the cities' own finances. Ratio rules",
         "do not depend on the scale, so scaled stand-ins inherit Hegang's own first event (see",
         "[hegang_baseline.md](hegang_baseline.md)); only the cities' own accounts can tell them apart:", "",

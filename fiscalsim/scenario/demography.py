@@ -52,7 +52,7 @@ DEMOGRAPHY = Section(
                     "CSV with columns census_year, unit_code, unit_name, sex, age_group, persons; "
                     "'package:NAME' for a table shipped with fiscalsim, else a path relative to the "
                     "scenario file",
-                    default="package:census_hegang_2010_2020.csv",
+                    default="package:census_heilongjiang_2010_2020.csv",
                 ),
                 "city_code": Integer("code of the city: a prefecture (code ending in 00; its units are the rows "
                                      "sharing its first four digits, its total row excluded and checked against "

@@ -10,7 +10,7 @@ the same numbers:
   (:func:`fiscalsim.scenario.demography.residual_estimate`), its crude rate held constant;
 * **participation**: employed persons of the census long form, scaled by its sampling share,
   over the working-age population at 1 January of the base year (16 to the statutory retirement
-  age), divided by (1 − the unemployment rate);
+  age), divided by (1 − the unemployment rate the scenario assumes);
 * **household size** and the **resource (mining) share** of employment from the census summary.
 
 Unit changes between the censuses become a documented mapping (:func:`derive_mapping`).
@@ -41,8 +41,6 @@ from fiscalsim.scenario.yamlio import ScenarioError
 
 #: Census reference month of Chinese censuses (1 November).
 CENSUS_MONTH = 11
-#: Unemployment rate assumed where no local rate is published (the Hegang baseline's assumption).
-UNEMPLOYMENT_RATE = 0.05
 #: Lowest working age (Labour Law of the PRC, art. 15) and the share of women under the cadre rule.
 WORKING_AGE_MIN = 16
 FEMALE_CADRE_SHARE = 0.5

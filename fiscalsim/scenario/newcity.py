@@ -17,11 +17,12 @@ from typing import Any
 import yaml
 
 from fiscalsim.refdata import wpp_indicator
-from fiscalsim.scenario.derive import FEMALE_CADRE_SHARE, UNEMPLOYMENT_RATE, CityFigures
+from fiscalsim.scenario.derive import FEMALE_CADRE_SHARE, CityFigures
 from fiscalsim.scenario.finance import ACCOUNTS
 from fiscalsim.scenario.report_settings import DEFAULT_KEY_YEAR_OFFSETS
 from fiscalsim.scenario.schema import TO_FILL
 from fiscalsim.scenario.yamlio import Node
+from fiscalsim.units import to_model_units
 
 #: Years simulated after the base year.
 HORIZON_YEARS = 40
@@ -153,17 +154,23 @@ def _summary_figure(fig: CityFigures, column: str) -> float | None:
     return float(row[column])
 
 
-def economy_values(fig: CityFigures) -> dict[str, dict]:
+def unemployment_rate(ref: Reference) -> float:
+    """The reference scenario's unemployment rate (a ratio): participation is derived with it."""
+    node = ref.tree["economy"]["unemployment_rate"]
+    return to_model_units(float(node["value"]), node["unit"], "ratio")
+
+
+def economy_values(fig: CityFigures, unemployment: float) -> dict[str, dict]:
     """The derived economy parameters the census summary gives (others are carried over)."""
     out: dict[str, dict] = {}
     employed, share = _summary_figure(fig, "employed_long_form"), _summary_figure(fig, "long_form_share")
     census = f"{fig.base_year} census"
     if employed is not None and share is not None and share > 0:
-        rate = employed / share / fig.working_age / (1.0 - UNEMPLOYMENT_RATE)
+        rate = employed / share / fig.working_age / (1.0 - unemployment)
         out["participation_rate"] = _param(round(rate, 4), "ratio", (
             f"derived: {census} long form, {employed:,.0f} employed in the {share:.0%} sample ({employed / share:,.0f}) "
             f"over the working-age population at 1 Jan {fig.base_year} ({fig.working_age:,.0f}) = "
-            f"{employed / share / fig.working_age:.3f}, divided by (1 − unemployment {UNEMPLOYMENT_RATE:.0%})"))
+            f"{employed / share / fig.working_age:.3f}, divided by (1 − unemployment {unemployment:.0%})"))
         mining = _summary_figure(fig, "mining_long_form")
         if mining is not None:
             out["resource_employment_share"] = _param(round(mining / employed, 4), "ratio", (
@@ -211,7 +218,7 @@ def demography_lines(fig: CityFigures, ref: Reference, table: str) -> list[str]:
 
 
 def carried_lines(fig: CityFigures, ref: Reference, stand_in: StandIn | None) -> list[str]:
-    derived = economy_values(fig)
+    derived = economy_values(fig, unemployment_rate(ref))
     city_keys = {k: (u, w) for k, u, w in CITY_KEYS}
     lines = []
     for section in CARRIED_SECTIONS:
