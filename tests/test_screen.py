@@ -104,3 +104,15 @@ def test_key_years_money_unit_and_rule_come_from_the_scenario(tmp_path):
         load_scenario(bundled_scenario(), ["report={rule: no_such_rule}"])
     base = load_scenario(bundled_scenario(), ["simulation.horizon=2032", "simulation.report_year=2030"])
     assert base.key_years == [2025, 2030, 2032]
+
+
+def test_dask_engine_gives_the_same_screen(cities):
+    distributed = pytest.importorskip("distributed")
+    from fiscalsim.cityscreen import load_cities, run_screen
+
+    scs = load_cities(cities[:2], [])
+    local = run_screen(scs, 12, SEED, scs[0].key_years)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        remote = run_screen(scs, 12, SEED, scs[0].key_years, scheduler=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(local, remote)
