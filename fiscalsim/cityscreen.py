@@ -2,12 +2,12 @@
 
 Every city runs with the same root entropy, so all see the same standard-normal shocks (common
 random numbers): differences between cities come from their data, not from luck of the draw.
-Per city: P(first restructuring- or default-class event by each key year), the median and
+Per city: P(first restructuring- or default-class event by each key year), the median, mean and
 10-90 % years, and the **main driver** — the headline rule that fires first on most paths (the
 event's cause), with its share. Cities are ranked by the median year, then by P at the last key
-year before the horizon. Cities run in local worker processes or on a Dask cluster, like
-``sweep``; a city's row depends only on its scenario and the seed, so every engine and job count
-gives identical results.
+year before the horizon, then by the mean year. Cities run in local worker processes or on a Dask
+cluster, like ``sweep``; a city's row depends only on its scenario and the seed, so every engine
+and job count gives identical results.
 """
 
 from __future__ import annotations
@@ -89,6 +89,8 @@ def city_row(sc: Scenario, n_paths: int, entropy: int, key_years: list[int]) -> 
            **{f"p_by_{y}": float(np.mean(event <= y)) for y in key_years}}
     for name, q in (("q10_year", 0.1), ("median_year", 0.5), ("q90_year", 0.9)):
         row[name] = int(np.quantile(event, q, method="inverted_cdf"))
+    horizon = int(sc.years[-1])
+    row["mean_year"] = float(np.mean(np.where(event == NEVER, horizon + 1, event)))  # not by the horizon: + 1
     driver, share = _main_driver(fp[:, cols], [res.rules[j].id for j in cols])
     row.update({"main_driver": driver, "driver_share": share})
     return row
@@ -143,9 +145,11 @@ def _on_dask(scheduler: str, args: list[tuple], progress) -> list[dict]:
 
 def rank(table: pd.DataFrame, key_years: list[int]) -> pd.DataFrame:
     """Sorted by median year (not by the horizon last), then by P at the last key year before the
-    horizon (higher first), then by name; ``rank`` 1 is the city most at risk."""
+    horizon (higher first), then by the mean year (a path without the event counts as the horizon
+    + 1), then by name; ``rank`` 1 is the city most at risk."""
     by = f"p_by_{key_years[-2] if len(key_years) > 1 else key_years[-1]}"
-    out = table.sort_values(["median_year", by, "city"], ascending=[True, False, True], kind="mergesort")
+    out = table.sort_values(["median_year", by, "mean_year", "city"], ascending=[True, False, True, True],
+                            kind="mergesort")
     out = out.reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out
