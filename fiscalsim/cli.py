@@ -1,5 +1,5 @@
-"""Command-line interface: ``fiscalsim run | compare | sweep | sensitivity | books | population |
-chart | report | list | validate``.
+"""Command-line interface: ``fiscalsim run | compare | sweep | screen | sensitivity | books | population |
+chart | report | list | validate | new-city``.
 
 User errors (bad scenario, missing file, bad option) print one clear message to standard error
 and exit with status 2, without a traceback.
@@ -84,13 +84,39 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
             check_calibration(sc, composed_tree(path, overrides))
         except ScenarioError as exc:
             failed += 1
-            echo_errors(exc)
+            echo_errors(exc, path)
             continue
         click.echo(f"ok: {path} ({sc.name}, {sc.years[0]}-{sc.years[-1]}, {sc.demography.n_units} units)")
     if failed:
         if len(paths) > 1:
             click.echo(f"{failed} of {len(paths)} scenario files have errors", err=True)
         sys.exit(2)
+
+
+@main.command(name="new-city")
+@click.argument("code", type=int)
+@click.option("--census", type=click.Path(dir_okay=False), help="Census table in the package's format (default: the "
+              "packaged Heilongjiang census 2010 and 2020, with its 2020 summary).")
+@click.option("--summary", type=click.Path(dir_okay=False), help="Census summary table (household_size, "
+              "employed_long_form, mining_long_form, long_form_share per unit) for participation and household size.")
+@click.option("--base-year", type=int, help="Census year of the base population (default: the table's latest).")
+@click.option("--name", help="Scenario name and file stem (default: the code).")
+@click.option("--accounts-like", "like", help="A labelled stand-in: take this scenario's accounts (a file, a bundled "
+              "name, or a bundled city such as hegang), flagged as a stand-in in every output.")
+@click.option("--scale", type=click.Choice(["population", "none"]), default="population", show_default=True,
+              help="How stand-in money is scaled: by the ratio of census populations, or not.")
+@out_option("cities/new")
+@user_errors
+def new_city(code: int, census: str | None, summary: str | None, base_year: int | None, name: str | None,
+             like: str | None, scale: str, out_dir: str, overwrite: bool) -> None:
+    """Write the scenario of the city with code CODE (a prefecture or a county-level city or county):
+    demography derived from two censuses (base TFR, residual migration, participation, household size),
+    every figure with its source; accounts TO FILL (validate lists them), or a labelled stand-in."""
+    from fiscalsim.report.newcity import new_city as write_city
+
+    made = write_city(code, out_dir, census and Path(census), summary and Path(summary), base_year, name, like,
+                      scale, overwrite)
+    click.echo(made.text)
 
 
 @main.command()
@@ -178,7 +204,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
     click.echo(f"{sc.name}: {n:,} paths, seed {res.seed}, {sc.years[0]}-{res.horizon}, "
                f"{time.perf_counter() - t0:.1f} s")
     click.echo(res.headline_text)
-    click.echo(format_summary(summary_table(res.raw), res.horizon))
+    click.echo(format_summary(summary_table(res.raw, res.key_years), res.horizon))
     click.echo(f"results: {out_dir}")
 
 
@@ -194,7 +220,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
 @click.option("--report", is_flag=True, help="Also write report.html: the self-contained page of the comparison.")
 @set_option
 @user_errors
-def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str, target_year: int | None,
+def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str | None, target_year: int | None,
             jobs: int, chunk_paths: int, out_dir: str, overwrite: bool, report: bool,
             overrides: tuple[str, ...]) -> None:
     """Compare options (scenario files or bundled names) with common random numbers; the first
@@ -209,7 +235,6 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
     from fiscalsim.api import run as run_api
     from fiscalsim.api import seed_entropy
     from fiscalsim.report.compare import compare_folder, comparison_table, format_comparison
-    from fiscalsim.report.run import key_years
 
     t0 = time.perf_counter()
     loaded = [load_scenario(_scenario_path(p), overrides) for p in scenarios]
@@ -220,6 +245,7 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
     if year not in list(first.years):
         raise ScenarioError(f"--year {year} is outside {first.years[0]}-{first.years[-1]}")
     ids = [r.id for r in first.rules]
+    rule = rule or first.default_rule
     if rule not in ids or any(rule not in [r.id for r in sc.rules] for sc in loaded):
         raise ScenarioError(f"--rule {rule!r} is not a rule of every option; the first's are {ids}")
     n = n_paths or first.default_paths
@@ -229,7 +255,7 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
         advance = bars.stage("simulating", n * len(loaded))
         options = [run_api(sc, n, entropy, jobs=jobs, chunk_paths=chunk_paths, money_unit=unit, progress=advance)
                    for sc in loaded]
-        years = key_years(int(first.years[0]), int(first.years[-1]))
+        years = first.key_years
         table = comparison_table([(r.scenario.name, r.raw) for r in options], rule, years, unit)
         compare_folder(out_dir, overwrite, options, table, rule, year, report,
                        bars.stage("charts", len(options) + 1 + report))
@@ -354,14 +380,14 @@ def list_() -> None:
 @out_option("results/sweep")
 @set_option
 @user_errors
-def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str, jobs: int,
+def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | None, rule: str | None, jobs: int,
           scheduler: str | None, out_dir: str, overwrite: bool, overrides: tuple[str, ...]) -> None:
     """Run BASE over a grid of values and draw heat maps of the median trigger year and of
     P(trigger by a key year). Points run in local processes, or on a Dask cluster (--scheduler);
     the results are identical whichever engine runs them."""
     from fiscalsim.report.charts import heat_map
     from fiscalsim.report.files import atomic_directory, write_json
-    from fiscalsim.report.run import key_years, write_tables
+    from fiscalsim.report.run import write_tables
     from fiscalsim.report.tables import with_missing_years, years_as_text
     from fiscalsim.simulate.seeding import root_entropy
     from fiscalsim.simulate.sweep import grid_points, parse_grid, run_sweep
@@ -372,16 +398,17 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
         raise ScenarioError("heat maps take one or two grid keys")
     base = str(_scenario_path(base))
     sc = load_scenario(Path(base), overrides)
+    rule = rule or sc.default_rule
     if rule not in [r.id for r in sc.rules]:
         raise ScenarioError(f"--rule {rule!r} is not a rule of the scenario")
     n = n_paths or sc.default_paths
     entropy = root_entropy(seed if seed is not None else sc.seed)
-    years = key_years(int(sc.years[0]), int(sc.years[-1]))
+    years = sc.key_years
     points = grid_points(grid)
     with stages() as bars:
         table = run_sweep(str(base), grid, list(overrides), n, entropy, years, jobs, scheduler,
                           bars.stage("grid points", len(points)))
-    by_year = next((y for y in years if y >= 2035), years[-1])
+    by_year = years[-2] if len(years) > 1 else years[-1]  # the last key year before the horizon
     with atomic_directory(out_dir, overwrite) as tmp:
         files = write_tables(tmp, {"sweep": with_missing_years(table, ("median_year",))})
         src = f"fiscalsim {__version__}; {sc.name}; {n:,} paths per point; seed {entropy}"
@@ -399,6 +426,31 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
     sub = years_as_text(table[table.rule == rule], ("median_year",), years[-1])
     click.echo(sub.drop(columns="rule").to_string(index=False))
     click.echo(f"results: {out_dir}")
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--dir", "folder", type=click.Path(exists=True, file_okay=False),
+              help="Screen every scenario file (*.yaml) of this folder, e.g. scenarios/heilongjiang.")
+@click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Paths per city (default: the first city's).")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed shared by all cities (common random numbers; "
+              "default: the first city's).")
+@jobs_option
+@click.option("--scheduler", help="Address of a Dask scheduler (e.g. tcp://127.0.0.1:8786) to run the cities on.")
+@out_option("results/screen")
+@set_option
+@user_errors
+def screen(scenarios: tuple[str, ...], folder: str | None, n_paths: int | None, seed: int | None, jobs: int,
+           scheduler: str | None, out_dir: str, overwrite: bool, overrides: tuple[str, ...]) -> None:
+    """Screen many cities with common random numbers: a table ranked by the year of each city's first
+    restructuring- or default-class event (P by key years, median and 10-90 % years, the rule that
+    causes it most often) and its chart. Results do not depend on --jobs or the engine."""
+    from fiscalsim.report.screen import screen_cities
+
+    with stages() as bars:
+        text = screen_cities(list(scenarios), folder, n_paths, seed, jobs, scheduler, out_dir, overwrite,
+                             list(overrides), lambda total: bars.stage("cities", total))
+    click.echo(text)
 
 
 @main.command()

@@ -48,10 +48,17 @@ def user_errors(func):
     return wrapper
 
 
-def echo_errors(exc: ScenarioError) -> None:
-    """Each error on its own line (a file with several errors reports them all)."""
+def echo_errors(exc: ScenarioError, path: str | None = None) -> None:
+    """Each error on its own line (a file with several errors reports them all); a template's
+    values TO FILL are counted at the end, with what to do."""
+    from fiscalsim.scenario.schema import TO_FILL
+
     for line in str(exc).splitlines():
         click.echo(f"error: {line}", err=True)
+    to_fill = sum(e.message.startswith(TO_FILL) for e in exc.errors)
+    if to_fill and path is not None:
+        click.echo(f"{path}: a template with {to_fill} values TO FILL (listed above): fill them from the city's "
+                   "accounts, or make a labelled stand-in (fiscalsim new-city CODE --accounts-like SCENARIO)", err=True)
 
 
 def check_output_first(func):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from fiscalsim.api import DEFAULT_CHUNK_PATHS, DEFAULT_RULE
+from fiscalsim.api import DEFAULT_CHUNK_PATHS
 
 
 def out_option(default: str):
@@ -40,8 +40,10 @@ def jobs_option(func):
 
 
 def rule_option(func):
-    return click.option("--rule", default=DEFAULT_RULE, show_default=True,
-                        help="Rule (id) whose first year is compared, swept or studied.")(func)
+    return click.option("--rule", default=None,
+                        help="Rule (id) whose first year is compared, swept or screened  [default: the scenario's "
+                             "report.rule: china_sanbao_unfunded when it has that rule, else its first restructuring- "
+                             "or default-class rule]")(func)
 
 
 def year_option(what: str):

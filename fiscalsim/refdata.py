@@ -32,9 +32,18 @@ def _read(name: str) -> pd.DataFrame:
 
 
 @cache
-def census_table() -> pd.DataFrame:
-    """Hegang census persons: columns census_year, unit_code, unit_name, sex, age_group, persons."""
-    return _read("census_hegang_2010_2020.csv")
+def census_table(name: str = "census_hegang_2010_2020.csv") -> pd.DataFrame:
+    """A packaged census table (Hegang's by default; ``census_heilongjiang_2010_2020.csv`` holds every
+    prefecture of Heilongjiang and its units): columns census_year, unit_code, unit_name, sex,
+    age_group, persons."""
+    return _read(name)
+
+
+@cache
+def census_summary() -> pd.DataFrame:
+    """2020 census summary per Heilongjiang unit: persons, households, household_size,
+    employed_long_form and mining_long_form (counts in the long-form sample), long_form_share."""
+    return _read("census_heilongjiang_2020_summary.csv")
 
 
 def census_counts(census_year: int, unit_codes: tuple[int, ...]) -> np.ndarray:

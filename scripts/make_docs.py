@@ -18,6 +18,7 @@ def pages() -> dict[str, str]:
         options_markdown,
         what_moves_the_date_markdown,
     )
+    from fiscalsim.report.city_doc import model_your_city_markdown
     from fiscalsim.report.cli_doc import cli_markdown
     from fiscalsim.report.feedback_doc import feedbacks_markdown
     from fiscalsim.report.finance_doc import finance_markdown
@@ -29,7 +30,8 @@ def pages() -> dict[str, str]:
             "hegang_baseline.md": baseline_markdown(), "cli.md": cli_markdown(),
             "hegang_options.md": options_markdown(), "what_moves_the_date.md": what_moves_the_date_markdown(),
             "finance.md": finance_markdown(), "feedbacks.md": feedbacks_markdown(),
-            "japan.md": japan_markdown()}
+            "japan.md": japan_markdown(),
+            "model_your_city.md": model_your_city_markdown()}
 
 
 if __name__ == "__main__":

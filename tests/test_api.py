@@ -165,7 +165,7 @@ def test_written_tables_use_one_missing_value_convention(tmp_path):
 
 
 def test_shared_options_mean_the_same_in_every_command():
-    from fiscalsim.api import DEFAULT_CHUNK_PATHS, DEFAULT_RULE
+    from fiscalsim.api import DEFAULT_CHUNK_PATHS
 
     defaults: dict[str, set] = {}
     for name, cmd in main.commands.items():
@@ -178,7 +178,7 @@ def test_shared_options_mean_the_same_in_every_command():
                 assert p.name != "target_year" or "Report year" in p.help, (name, p.help)
     assert defaults["jobs"] == {(1, "--jobs")}
     assert defaults["chunk_paths"] == {(DEFAULT_CHUNK_PATHS, "--chunk-paths")}
-    assert defaults["rule"] == {(DEFAULT_RULE, "--rule")}
+    assert defaults["rule"] == {(None, "--rule")}  # the scenario's report.rule
     assert len(defaults["target_year"]) == 1 and next(iter(defaults["target_year"]))[1] == "--year"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from fiscalsim.report.headline import headline_rules, year_quantile, year_text
-from fiscalsim.report.run import key_years, summary_table
+from fiscalsim.report.run import summary_table
 from fiscalsim.scenario import bundled_scenario, load_scenario
 from fiscalsim.simulate.montecarlo import RunResult, run_scenario
 from fiscalsim.triggers.rules import NEVER, SEVERITIES, headline_passage
@@ -30,7 +30,7 @@ def _headline_lines(sc, res: RunResult, horizon: int) -> list[str]:
     ids = [res.rules[j].id for j in cols]
     first = np.where(fp == NEVER, "none", np.array(ids)[np.argmin(res.first_passage[:, cols], axis=1)])
     shares = [(rid, float(np.mean(first == rid))) for rid in ids]
-    keys = key_years(int(res.years[0]), horizon)
+    keys = sc.key_years
     p_by = {y: float(np.mean(fp <= y)) for y in keys}
     q10, q50, q90 = (year_quantile(fp, q) for q in (0.1, 0.5, 0.9))
     return [
@@ -176,7 +176,8 @@ def options_markdown() -> str:
     scenarios = [load_scenario(folder / f"{name}.yaml") for name in OPTION_FILES]
     seed = scenarios[0].seed
     runs = [(sc.name, run_scenario(sc, OPTION_PATHS, seed)) for sc in scenarios]
-    years = [2025, 2030, 2035, 2060]
+    years = scenarios[0].key_years
+    horizon = years[-1]
     lines = [
         "# Hegang's options compared",
         "",
@@ -184,7 +185,7 @@ def options_markdown() -> str:
         f"option, seed {seed}, common random numbers; a test keeps this page current). Each option is a",
         "bundled scenario in `scenarios/hegang/`, described in one line at its top. Δ years: the paired",
         "difference in the first year the rule fires against the baseline, median (10-90 % of paths);",
-        "paths on which it never fires count as firing after 2060, so such differences are lower bounds.",
+        f"paths on which it never fires count as firing after {horizon}, so such differences are lower bounds.",
         "Δ balance: cumulative change of own revenue + transfers − 三保 and debt service due, 亿元.",
         "",
     ]
@@ -193,13 +194,15 @@ def options_markdown() -> str:
                       ("china_sanbao_unfunded", "三保: wages, basic livelihood or operations left unpaid")):
         table = comparison_table(runs, rule, years)
         lines += [f"## {why} (`{rule}`)", "",
-                  "| option | P by 2025 | by 2030 | by 2035 | median year | Δ years | Δ balance 亿 | staff 2060 |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| option | P by " + " | by ".join(str(y) for y in years[:-1])
+                  + f" | median year | Δ years | Δ balance 亿 | staff {horizon} |",
+                  "|---|" + "---:|" * (len(years) + 3)]
         for r in table.itertuples():
-            median = year_text(r.median_year, 2060)
-            lines.append(f"| {r.option} | {r.p_by_2025:.0%} | {r.p_by_2030:.0%} | {r.p_by_2035:.0%} | {median} | "
+            median = year_text(r.median_year, horizon)
+            probs = " | ".join(f"{getattr(r, f'p_by_{y}'):.0%}" for y in years[:-1])
+            lines.append(f"| {r.option} | {probs} | {median} | "
                          f"{r.paired_diff_median_years:+.0f} ({r.paired_diff_q10:+.0f} to {r.paired_diff_q90:+.0f}) | "
-                         f"{r.cumulative_fiscal_effect_median:+,.0f} | {r.staff_2060:,.0f} |")
+                         f"{r.cumulative_fiscal_effect_median:+,.0f} | {getattr(r, f'staff_{horizon}'):,.0f} |")
         best = table.iloc[1:].sort_values("paired_diff_median_years", ascending=False).iloc[0]
         lines += ["", f"Largest median delay against the baseline: {best.option} "
                       f"({best.paired_diff_median_years:+.0f} years).", ""]

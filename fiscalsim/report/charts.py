@@ -27,6 +27,7 @@ from fiscalsim.report.headline import (
     HEADLINE_LABEL,
     SEVERITY_CLASSES,
     severity_class,
+    stand_in_label,
     year_quantile,
     year_text,
 )
@@ -234,8 +235,10 @@ def draw_run_charts(folder: Path, kinds: tuple[str, ...] = RUN_KINDS, rules: lis
 
 
 def chart_source(manifest: dict) -> str:
-    return (f"fiscalsim {manifest['fiscalsim_version']}; {manifest['scenario_name']}; {manifest['paths']:,} paths; "
+    text = (f"fiscalsim {manifest['fiscalsim_version']}; {manifest['scenario_name']}; {manifest['paths']:,} paths; "
             f"seed {manifest['seed_entropy']}")
+    note = manifest.get("stand_in")
+    return text if not note else f"{stand_in_label(note)} — {text}"
 
 
 def run_chart(folder: Path, manifest: dict, stem: str):

@@ -20,6 +20,11 @@ from fiscalsim.triggers.rules import SEVERITIES as SEVERITY_CLASSES
 HEADLINE_LABEL = "first restructuring- or default-class event"
 
 
+def stand_in_label(note: str) -> str:
+    """The flag every output of a scenario with stand-in accounts carries."""
+    return f"STAND-IN ACCOUNTS: {note}"
+
+
 def severity_class(severity: str) -> str:
     """``warning``, ``restructuring`` or ``default``; any other severity text is ``warning``."""
     text = str(severity).strip().lower()

@@ -103,7 +103,8 @@ def run_report_html(folder: Path) -> str:
         charts.append((stem, caption, svg))
     refs = summary[["rule", "name", "severity", "reference"]]
     body = [
-        f"<h1>{html.escape(m['scenario_name'])}: when is a restructuring trigger hit?</h1>",
+        f"<h1>{html.escape(m['scenario_name'])}{' (stand-in accounts)' if m.get('stand_in') else ''}: when is a "
+        "restructuring trigger hit?</h1>",
         f"<p class=\"meta\">fiscalsim {html.escape(m['fiscalsim_version'])} · {m['paths']:,} Monte Carlo paths · "
         f"seed {m['seed_entropy']} · {m['years'][0]}-{horizon} · money in {html.escape(m['money_unit'])} · "
         f"scenario <code>{html.escape(Path(m['scenario']).name)}</code> (sha256 {m['scenario_sha256'][:12]}…)</p>",

@@ -33,8 +33,9 @@ from fiscalsim.report.headline import (
     headline_rules,
     headline_table,
     headline_text,
+    stand_in_label,
 )
-from fiscalsim.report.run import key_years, summary_table, write_tables
+from fiscalsim.report.run import summary_table, write_tables
 from fiscalsim.report.tables import (
     assumptions_table,
     first_passage_long,
@@ -90,8 +91,13 @@ class Results:
 
     @property
     def key_years(self) -> list[int]:
-        """2025, 2030, 2035 (those inside the run) and the horizon."""
-        return key_years(int(self.years[0]), self.horizon)
+        """The scenario's key years (``report.key_years``), ending with the horizon."""
+        return self.scenario.key_years
+
+    @property
+    def stand_in(self) -> str | None:
+        """The note of stand-in accounts, or None when the scenario states the city's own."""
+        return self.scenario.stand_in
 
     @property
     def rules(self) -> list[dict]:
@@ -110,19 +116,22 @@ class Results:
 
     @property
     def headline_text(self) -> str:
-        return headline_text(self.first_event_years, self.key_years, self.horizon,
-                             len(headline_rules(self.raw.rules)))
+        text = headline_text(self.first_event_years, self.key_years, self.horizon, len(headline_rules(self.raw.rules)))
+        return text if self.stand_in is None else f"{stand_in_label(self.stand_in)}\n{text}"
 
     @cached_property
     def summary_wide(self) -> pd.DataFrame:
         """One row per rule (``p_by_*`` as shares of paths; years missing when not by the horizon)."""
-        return summary_with_na(summary_table(self.raw))
+        table = summary_with_na(summary_table(self.raw, self.key_years))
+        if self.stand_in is not None:
+            table["stand_in_accounts"] = self.stand_in
+        return table
 
     @cached_property
     def summary(self) -> pd.DataFrame:
         """Per rule: rule, severity_class, measure (p_by, q10_year, median_year, q90_year, p_first),
         year, value, unit (percent or year)."""
-        return summary_long(summary_table(self.raw))
+        return summary_long(summary_table(self.raw, self.key_years))
 
     @cached_property
     def first_passage(self) -> pd.DataFrame:
@@ -147,7 +156,8 @@ class Results:
 
     @property
     def source(self) -> str:
-        return f"fiscalsim {__version__}; {self.scenario.name}; {self.paths:,} paths; seed {self.seed}"
+        text = f"fiscalsim {__version__}; {self.scenario.name}; {self.paths:,} paths; seed {self.seed}"
+        return text if self.stand_in is None else f"{stand_in_label(self.stand_in)} — {text}"
 
     def plot_headline(self):
         """When the first restructuring- or default-class event happens (a matplotlib Figure)."""
@@ -188,7 +198,7 @@ class Results:
             "seed_given": self.seed_given, "paths": self.paths, "jobs": self.jobs, "chunk_paths": self.chunk_paths,
             "years": [int(self.years[0]), self.horizon], "key_years": self.key_years,
             "money_unit": self.money_unit, "rules": self.rules, "headline": self.headline_text,
-            "files": files, "python": platform.python_version(), "numpy": np.__version__, **(extra or {}),
+            "stand_in": self.stand_in, "files": files, "python": platform.python_version(), "numpy": np.__version__, **(extra or {}),
         }
 
     def save(self, folder: str | Path, overwrite: bool = False, charts: tuple[str, ...] = RUN_KINDS,

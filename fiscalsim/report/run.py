@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from fiscalsim.report.headline import year_quantile
+from fiscalsim.scenario.report_settings import default_key_years
 from fiscalsim.simulate.montecarlo import RunResult
 from fiscalsim.triggers.rules import (
     NEVER,
@@ -17,15 +18,12 @@ from fiscalsim.triggers.rules import (
 )
 
 
-def key_years(base_year: int, horizon: int) -> list[int]:
-    """2025, 2030, 2035 (those inside the run) and the horizon."""
-    years = [y for y in (2025, 2030, 2035) if base_year <= y < horizon]
-    return years + [horizon]
-
-
-def summary_table(result: RunResult) -> pd.DataFrame:
+def summary_table(result: RunResult, key_years: list[int] | None = None) -> pd.DataFrame:
     """One row per rule: P(triggered by key years), median and 10-90 % first-passage years (NEVER
-    when not by the horizon), and the share of paths on which the rule fires first."""
+    when not by the horizon), and the share of paths on which the rule fires first.
+
+    ``key_years``: the scenario's (``Scenario.key_years``); default: base year + 5, + 10, + 15 and
+    the horizon."""
     years = result.years
     fp = result.first_passage
     first = first_fired(fp, result.rule_ids)
@@ -34,7 +32,7 @@ def summary_table(result: RunResult) -> pd.DataFrame:
     for j, rule in enumerate(result.rules):
         col = fp[:, j]
         row = {"rule": rule.id, "name": rule.name, "pack": rule.pack, "severity": rule.severity}
-        for y in key_years(int(years[0]), int(years[-1])):
+        for y in key_years or default_key_years(int(years[0]), int(years[-1])):
             row[f"p_by_{y}"] = float(np.mean(col <= y))
         row["median_year"] = year_quantile(col, 0.5)
         row["q10_year"] = year_quantile(col, 0.1)

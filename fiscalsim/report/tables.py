@@ -65,8 +65,10 @@ def check_money_currency(unit: str, sc) -> str:
 
 
 def default_money_unit(sc) -> str:
-    """億円 for a scenario whose money is yen; 亿元 for a scenario with Chinese rules or money
-    stated in 万元/亿元; yuan otherwise."""
+    """The scenario's ``report.money_unit``; else 億円 for a scenario whose money is yen; 亿元 for a
+    scenario with Chinese rules or money stated in 万元/亿元; yuan otherwise."""
+    if sc.report is not None and sc.report.money_unit is not None:
+        return sc.report.money_unit
     if getattr(sc, "currency", "yuan") == "yen":
         return "億円"
     chinese = any(r.pack.startswith("china") for r in sc.rules)

@@ -41,6 +41,7 @@ from fiscalsim.scenario.japan import (
     build_japan_params,
     plan_trigger,
 )
+from fiscalsim.scenario.report_settings import REPORT, STAND_IN, ReportSettings, build_report
 from fiscalsim.scenario.schema import Choice, Integer, Raw, Section, Text, location_of, validate
 from fiscalsim.scenario.targets import resolve_uncertain
 from fiscalsim.scenario.yamlio import Node, ScenarioError
@@ -97,6 +98,8 @@ SCHEMA = Section(
         "triggers": TRIGGERS,
         "uncertainty": UNCERTAINTY,
         "policies": POLICIES,
+        "report": REPORT,
+        "stand_in": STAND_IN,
     },
 )
 
@@ -111,8 +114,11 @@ JAPAN_SCHEMA = Section(
         "demography": DEMOGRAPHY,
         "economy": ECONOMY,
         **JAPAN_SECTIONS,
+        "feedbacks": FEEDBACKS,
         "triggers": TRIGGERS,
         "uncertainty": UNCERTAINTY,
+        "report": REPORT,
+        "stand_in": STAND_IN,
     },
 )
 SCHEMAS = {"china": SCHEMA, "japan": JAPAN_SCHEMA}
@@ -143,6 +149,7 @@ class Scenario:
         from fiscalsim.finance.books import book_set
 
         return book_set(self.books).currency
+    report: ReportSettings | None = None
 
     @property
     def name(self) -> str:
@@ -164,6 +171,21 @@ class Scenario:
     def triggers_from(self) -> int:
         y = self.settings["simulation"]["triggers_from"]
         return int(self.years[0]) + 1 if y is None else y
+
+    @property
+    def key_years(self) -> list[int]:
+        """Years at which P(event by the year) is reported, ending with the horizon (``report.key_years``)."""
+        return list(self.report.key_years)
+
+    @property
+    def stand_in(self) -> str | None:
+        """The note of stand-in accounts (``stand_in.note``), or None for the city's own accounts."""
+        return self.report.stand_in
+
+    @property
+    def default_rule(self) -> str:
+        """The rule compare, sweep and screen study when none is named (``report.rule``)."""
+        return self.report.rule
 
     @property
     def report_year(self) -> int:
@@ -238,6 +260,9 @@ def _build(settings: dict[str, Any], node: Node, path: Path, problems: Problems)
             out["finance"], out["restructuring_trigger"] = build_levers(
                 settings.get("policies"), years, out["demography"].unit_names, [r.id for r in out["rules"]],
                 out["finance"])
+    if "rules" in out and not problems.touches("report", "stand_in"):
+        with problems.collect():
+            out["report"] = build_report(settings, years, out["rules"])
     if "uncertain" in out and not problems.touches("uncertainty"):
         with problems.collect():
             out["copula"] = build_copula(settings.get("uncertainty"), node, out["uncertain"])
@@ -259,6 +284,7 @@ def _build_japan(settings: dict[str, Any], node: Node, path: Path, problems: Pro
         ("economy", ("economy",), lambda: build_economy(settings["economy"], years)),
         ("accounts", ("accounts",), lambda: build_japan_accounts(settings["accounts"])),
         ("finance", ("japan",), lambda: build_japan_params(settings["japan"], years)),
+        ("feedbacks", ("feedbacks",), lambda: build_feedbacks(settings.get("feedbacks"), establishment=False)),
         ("rules", ("triggers",), lambda: tuple(_build_rules(settings["triggers"], node, "japan"))),
     ]
     for name, keys, build in steps:
@@ -268,6 +294,9 @@ def _build_japan(settings: dict[str, Any], node: Node, path: Path, problems: Pro
     if "rules" in out and "finance" in out:
         with problems.collect():
             out["restructuring_trigger"] = _plan_trigger(settings["japan"], out["rules"], node)
+    if "rules" in out and not problems.touches("report", "stand_in"):
+        with problems.collect():
+            out["report"] = build_report(settings, years, out["rules"])
     if "uncertain" in out and not problems.touches("uncertainty"):
         with problems.collect():
             out["copula"] = build_copula(settings.get("uncertainty"), node, out["uncertain"])

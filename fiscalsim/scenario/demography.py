@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,16 @@ from fiscalsim.demography.retirement import (
     RetirementRule,
     RetirementSchedule,
 )
+from fiscalsim.scenario.census import (
+    CODE_KEY,
+    CityRows,
+    check_same_units,
+    check_unit_sum,
+    city_rows,
+    parse_mapping,
+)
 from fiscalsim.scenario.errors import shown
-from fiscalsim.scenario.schema import Choice, Integer, Param, Section, Text
+from fiscalsim.scenario.schema import Choice, Integer, Param, Raw, Section, Text
 from fiscalsim.scenario.tables import age_group_bounds, check_age_groups
 from fiscalsim.scenario.tables import read_census_table as read_checked_census
 from fiscalsim.scenario.yamlio import ScenarioError
@@ -60,10 +69,19 @@ DEMOGRAPHY = Section(
                     "CSV with columns census_year, unit_code, unit_name, sex, age_group, persons; "
                     "'package:NAME' for a table shipped with fiscalsim, else a path relative to the "
                     "scenario file",
-                    default="package:census_hegang_2010_2020.csv",
+                    default="package:census_heilongjiang_2010_2020.csv",
                 ),
-                "prefecture_code": Integer("code of the city; its units are the rows whose code "
-                                           "shares its first four digits, the city total excluded"),
+                "city_code": Integer("code of the city: a prefecture (code ending in 00; its units are the rows "
+                                     "sharing its first four digits, its total row excluded and checked against "
+                                     "their sum) or a county-level city or county (one unit); give this or "
+                                     "prefecture_code", 100000, 999999, required=False),
+                "prefecture_code": Integer("older name of city_code (the same meaning); give one of the two",
+                                           100000, 999999, required=False),
+                "boundary_changes": Raw("when the units of the first census (migration.first_census) differ "
+                                        "from the base census's: {source, groups: [{first: [codes], second: "
+                                        "[codes]}]}, groups of units covering the same area; 'rest' in first "
+                                        "stands for persons that census counted only in the city total "
+                                        "(docs/model_your_city.md)", required=False),
                 "year": Integer("census year of the base population", 1950, 2100),
                 "month": Integer("census reference month (1 November in China)", 1, 12, default=11),
             },
@@ -150,28 +168,42 @@ def _retirement_rules(ret: dict[str, Any]) -> dict[str, RetirementRule]:
 CENSUS_KEY = "demography.census.table"
 
 
+#: census tables shipped with fiscalsim, named ``package:NAME`` in a scenario
+PACKAGED_CENSUS = ("census_heilongjiang_2010_2020.csv", "census_hegang_2010_2020.csv")
+
+
 def read_census_table(spec: str, scenario_dir: Path) -> pd.DataFrame:
     """The census table named by ``demography.census.table`` (every cell checked)."""
     if spec.startswith("package:"):
         name = spec.removeprefix("package:")
-        if name != "census_hegang_2010_2020.csv":
-            raise ScenarioError(f"no packaged census table {shown(name)}", key=CENSUS_KEY)
-        return refdata.census_table()
+        if name not in PACKAGED_CENSUS:
+            raise ScenarioError(f"no packaged census table {shown(name)}; fiscalsim ships {list(PACKAGED_CENSUS)}",
+                                key=CENSUS_KEY)
+        return refdata.census_table(name)
     return read_checked_census(scenario_dir / spec, CENSUS_KEY)
 
 
-def census_by_unit(df: pd.DataFrame, year: int, prefecture_code: int) -> tuple[list[int], list[str], list[str], np.ndarray]:
-    """Unit codes, names, age-group labels and counts ``(n_units, 2, n_groups)`` of a census.
+def census_label(spec: str, scenario_dir: Path) -> str:
+    """How messages name the census table."""
+    return spec if spec.startswith("package:") else str(scenario_dir / spec)
+
+
+def city_code(census: dict[str, Any]) -> int:
+    """The city's code from ``city_code`` or its older name ``prefecture_code`` (exactly one)."""
+    given = [census[k] for k in ("city_code", "prefecture_code") if census.get(k) is not None]
+    if len(given) != 1:
+        raise ScenarioError("give the city's code as city_code (or its older name prefecture_code), once",
+                            key="demography.census")
+    return int(given[0])
+
+
+def census_counts(df: pd.DataFrame, year: int, codes: tuple[int, ...], names: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
+    """Age-group labels and counts ``(n_codes, 2, n_groups)`` of the rows ``codes`` in census ``year``.
 
     Every unit must have a row for each sex and each of the census's age groups, and people."""
-    sub = df[(df["census_year"] == year) & (df["unit_code"] // 100 == prefecture_code // 100)]
-    sub = sub[sub["unit_code"] != prefecture_code]
-    if sub.empty:
-        raise ScenarioError(f"no census {year} rows for units of {prefecture_code}", key="demography.census")
+    sub = df[(df["census_year"] == year) & df["unit_code"].isin(codes)]
     labels = sorted(dict.fromkeys(sub["age_group"].astype(str)), key=lambda lab: age_group_bounds(lab)[0])
     check_age_groups(labels, f"census {year}", CENSUS_KEY)
-    units = sub[["unit_code", "unit_name"]].drop_duplicates("unit_code").sort_values("unit_code")
-    codes, names = units["unit_code"].astype(int).tolist(), units["unit_name"].astype(str).tolist()
     wide = sub.pivot_table(index=["unit_code", "sex"], columns="age_group", values="persons", aggfunc="sum")
     counts = np.zeros((len(codes), 2, len(labels)))
     for i, (code, name) in enumerate(zip(codes, names, strict=True)):
@@ -186,7 +218,50 @@ def census_by_unit(df: pd.DataFrame, year: int, prefecture_code: int) -> tuple[l
             counts[i, s] = row.to_numpy(dtype=float)
         if counts[i].sum() <= 0:
             raise ScenarioError(f"census {year}: unit {code} ({name}) has no persons", key=CENSUS_KEY)
-    return codes, names, labels, counts
+    return labels, counts
+
+
+@dataclass(frozen=True)
+class CityCensus:
+    """A city's base census by unit, checked, and (for the residual profile) its first census's total.
+
+    counts : (n_units, 2, n_groups) persons; first_total : (2, n_groups1) persons, or None."""
+
+    city: CityRows
+    labels: list[str]
+    counts: np.ndarray
+    first_labels: list[str] | None = None
+    first_total: np.ndarray | None = None
+
+
+def read_city_census(census: dict[str, Any], first_year: int | None, scenario_dir: Path) -> CityCensus:
+    """The checked census rows of the scenario's city (see :mod:`fiscalsim.scenario.census`)."""
+    try:
+        return _read_city_census(census, first_year, scenario_dir)
+    except ScenarioError as exc:
+        if exc.key == CODE_KEY and census.get("city_code") is None:  # the file names it prefecture_code
+            raise ScenarioError(exc.message, key="demography.census.prefecture_code") from None
+        raise
+
+
+def _read_city_census(census: dict[str, Any], first_year: int | None, scenario_dir: Path) -> CityCensus:
+    df = read_census_table(census["table"], scenario_dir)
+    label = census_label(census["table"], scenario_dir)
+    code, year = city_code(census), census["year"]
+    city = city_rows(df, year, code, label)
+    labels, counts = census_counts(df, year, city.unit_codes, city.unit_names)
+    check_unit_sum(df, year, city, label)
+    if first_year is None:
+        if census.get("boundary_changes") is not None:
+            raise ScenarioError("boundary_changes relate two censuses, but no first census is used",
+                                key="demography.census.boundary_changes")
+        return CityCensus(city, labels, counts)
+    first = city_rows(df, first_year, code, label)
+    rest = check_same_units(first, city, first_year, year, parse_mapping(census.get("boundary_changes")))
+    census_counts(df, first_year, first.unit_codes, first.unit_names)
+    check_unit_sum(df, first_year, first, label, rest_allowed=rest, first=True)
+    first_labels, first_total = census_counts(df, first_year, (code,), (city.name,))
+    return CityCensus(city, labels, counts, first_labels, first_total[0])
 
 
 def _lee_carter(fit_from: int, fit_to: int, country: str = "china") -> schedules.LeeCarter:
@@ -256,14 +331,30 @@ def _group_population(spec: dict[str, Any], base_year: int, lt, scenario_dir: Pa
     return (spec["unit_name"],), spec["month"], pop[None]
 
 
-def _census_population(census: dict[str, Any], base_year: int, lt, df: pd.DataFrame):
-    """(unit names, month, population (n_units, 2, 101)) from a census table."""
-    if census["year"] != base_year:
-        raise ScenarioError(
-            f"census year {census['year']} must equal the base year {base_year}", key="demography.census.year"
-        )
-    _, names, labels, counts = census_by_unit(df, census["year"], census["prefecture_code"])
-    return tuple(names), census["month"], graduate_census(labels, counts, lt)
+def _first_census(mig: dict[str, Any], census: dict[str, Any] | None) -> int | None:
+    """The earlier census year of the residual profile (None for a model profile)."""
+    if mig["profile"] != "residual":
+        return None
+    if census is None:
+        raise ScenarioError("the residual profile needs two censuses; with population groups use "
+                            "rogers_castro", key="demography.migration.profile")
+    first = mig["first_census"]
+    if first is None:
+        raise ScenarioError("the residual profile needs first_census", key="demography.migration")
+    if first >= census["year"]:
+        raise ScenarioError(f"first_census {first} must be before the census year {census['year']}",
+                            key="demography.migration.first_census")
+    return first
+
+
+def residual_estimate(cc: CityCensus, first: int, year: int, multiplier: float, pop_census: np.ndarray,
+                      child_parent_ratio: float, country: str = "china"):
+    """The residual-method estimate between the city's first census (its total) and the base census
+    (the sum of its units, graduated: ``pop_census`` (n_units, 2, 101))."""
+    surv = survival_between(first, year - first, multiplier, country)
+    mx_first = local_mx(first, multiplier, country)
+    p1 = graduate_census(cc.first_labels, cc.first_total, life_table(mx_first, default_ax(mx_first)))
+    return estimate_residual_migration(p1, pop_census.sum(0), surv, child_parent_ratio)
 
 
 def _one_population_source(d: dict[str, Any]) -> None:
@@ -272,48 +363,46 @@ def _one_population_source(d: dict[str, Any]) -> None:
                             key="demography")
 
 
+def _base_population(d: dict[str, Any], base_year: int, lt, scenario_dir: Path):
+    """(unit names, census month, graduated population (n_units, 2, 101), the city's census or None)."""
+    census = d["census"]
+    if census is None:
+        names, month, pop = _group_population(d["population"], base_year, lt, scenario_dir)
+        return names, month, pop, None
+    if census["year"] != base_year:
+        raise ScenarioError(
+            f"census year {census['year']} must equal the base year {base_year}", key="demography.census.year"
+        )
+    cc = read_city_census(census, _first_census(d["migration"], census), scenario_dir)
+    return tuple(cc.city.unit_names), census["month"], graduate_census(cc.labels, cc.counts, lt), cc
+
+
+def _migration_shape(d: dict[str, Any], cc, multiplier: float, pop_census: np.ndarray, country: str) -> np.ndarray:
+    mig = d["migration"]
+    if mig["profile"] != "residual":
+        return rogers_castro_intensity(RogersCastro(), N_AGES)
+    first = _first_census(mig, d["census"])
+    ratio = mig["child_parent_ratio"].scalar() if mig["child_parent_ratio"] is not None else 1.0
+    return residual_estimate(cc, first, d["census"]["year"], multiplier, pop_census, ratio, country).rates
+
+
 def build_demography(d: dict[str, Any], years: np.ndarray, scenario_dir: Path) -> DemographyInputs:
     """Projection inputs from a validated ``demography`` section, for stocks at 1 January of
     ``years[0]`` (the census is moved back from its reference month to 1 January)."""
     _one_population_source(d)
-    census, country = d["census"], d["country"]
+    country = d["country"]
     base_year = int(years[0])
     mort = d["mortality"]
     multiplier = mort["level_multiplier"].scalar()
     mx_base = local_mx(base_year, multiplier, country)
     lt = life_table(mx_base, default_ax(mx_base))
-    if census is not None:
-        df = read_census_table(census["table"], scenario_dir)
-        names, month, pop_census = _census_population(census, base_year, lt, df)
-    else:
-        names, month, pop_census = _group_population(d["population"], base_year, lt, scenario_dir)
+    names, month, pop_census, cc = _base_population(d, base_year, lt, scenario_dir)
 
     lc = _lee_carter(mort["lee_carter_fit_from"], mort["lee_carter_fit_to"], country)
-
     fert = d["fertility"]
     pattern = _fertility_pattern(fert["pattern_year"], country)
-
     mig = d["migration"]
-    if mig["profile"] == "residual":
-        first = mig["first_census"]
-        if census is None:
-            raise ScenarioError("the residual profile needs two censuses; with population groups use "
-                                "rogers_castro", key="demography.migration.profile")
-        if first is None:
-            raise ScenarioError("the residual profile needs first_census", key="demography.migration")
-        if first >= census["year"]:
-            raise ScenarioError(f"first_census {first} must be before the census year {census['year']}",
-                                key="demography.migration.first_census")
-        _, _, labels1, counts1 = census_by_unit(df, first, census["prefecture_code"])
-        interval = census["year"] - first
-        surv = survival_between(first, interval, multiplier, country)
-        lt_first = life_table(local_mx(first, multiplier, country), default_ax(local_mx(first, multiplier, country)))
-        p1 = graduate_census(labels1, counts1.sum(0), lt_first)
-        p2 = pop_census.sum(0)
-        ratio = mig["child_parent_ratio"].scalar() if mig["child_parent_ratio"] is not None else 1.0
-        shape = estimate_residual_migration(p1, p2, surv, ratio).rates
-    else:
-        shape = rogers_castro_intensity(RogersCastro(), N_AGES)
+    shape = _migration_shape(d, cc, multiplier, pop_census, country)
     rate = mig["rate"].series(years)
     try:
         g = normalise_intensity(shape, pop_census)
@@ -326,7 +415,7 @@ def build_demography(d: dict[str, Any], years: np.ndarray, scenario_dir: Path) -
 
     ret = d["retirement"]
     return DemographyInputs(
-        unit_names=names,
+        unit_names=tuple(names),
         years=np.asarray(years),
         base_population=base,
         mx_base=mx_base[None],

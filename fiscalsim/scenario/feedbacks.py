@@ -44,10 +44,13 @@ def _on(section: dict[str, Any] | None, name: str = "", params: tuple[str, ...] 
     return on
 
 
-def build_feedbacks(f: dict[str, Any] | None) -> FeedbackInputs:
+def build_feedbacks(f: dict[str, Any] | None, establishment: bool = True) -> FeedbackInputs:
     """The migration feedbacks (the establishment rule is a finance parameter:
-    :func:`establishment_adjustment`)."""
+    :func:`establishment_adjustment`; a book set without it refuses it: ``establishment=False``)."""
     f = f or {}
+    if not establishment and establishment_adjustment(f) is not None:
+        raise ScenarioError("this scenario's book set has no establishment rule (it has its own staff "
+                            "plan); switch the establishment feedback off", key="feedbacks.establishment")
     jobs, aus = f.get("jobs_migration"), f.get("austerity_migration")
     _on(jobs, "jobs_migration", ("leave_share",))
     _on(aus, "austerity_migration", ("services_semi_elasticity", "arrears_semi_elasticity"))

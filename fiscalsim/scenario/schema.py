@@ -81,6 +81,9 @@ class Section:
     required: bool = True
 
 
+#: The value of a parameter a template leaves for the user to fill (``fiscalsim new-city``).
+TO_FILL = "TO FILL"
+
 PARAM_KEYS = ("value", "path", "distribution", "table", "interpolation", "process", "clip", "unit", "source")
 @dataclass(frozen=True)
 class ParamValue:
@@ -293,6 +296,10 @@ def _validate_param(value: Any, spec: Param, path: str, file, line) -> ParamValu
             )
         return v
 
+    if value.get("value") == TO_FILL:
+        _, lv = _where(value, "value")
+        where = " ".join(value["source"].split()).removeprefix(f"{TO_FILL}:").strip()
+        raise ScenarioError(f"{TO_FILL}: {spec.doc}, in {unit} ({where})", file, lv, path)
     kinds = [k for k in ("value", "path", "distribution", "table") if k in value]
     if len(kinds) != 1:
         raise ScenarioError("give exactly one of value, path, distribution or table", file, line, path)
