@@ -150,3 +150,41 @@ def test_every_book_set_records_what_the_feedbacks_read():
 
     for name in book_set_names():
         assert set(FEEDBACK_LINES) <= set(book_set(name).line_names), name
+
+
+def test_scalar_reference_of_one_economy_and_feedback_year(hegang):
+    """Year t of the economy and of the migration feedback for one path, in plain Python floats,
+    beside the vectorised step."""
+    from fiscalsim.economy import EconomyPlan, economy_base_year, economy_year
+
+    e = dataclasses.replace(hegang.economy, coal_depletion=0.1)
+    draws = draw_block(hegang, 3, 0, 4)
+    plan = EconomyPlan.prepare(e, draws.economy)
+    wa = np.array([500_000.0, 480_000.0, 520_000.0, 510_000.0])
+    pop = np.array([900_000.0, 880_000.0, 910_000.0, 905_000.0])
+    _, state = economy_base_year(plan, wa, pop)
+    year = economy_year(plan, state, 3, wa * 0.9, pop * 0.95)
+    i = 2
+    emp0 = wa[i] * e.participation_rate * (1 - e.unemployment_rate)
+    emp = wa[i] * 0.9 * e.participation_rate * (1 - e.unemployment_rate)
+    demand = emp0 * (e.resource_employment_share * plan.coal_index[i, 3]
+                     + (1 - e.resource_employment_share) * 0.95)
+    assert year.job_gap[i] == pytest.approx(emp - demand, rel=1e-12)
+    hh0, hh = pop[i] / e.household_size, pop[i] * 0.95 / e.household_size
+    construction = (e.housing_replacement_rate * hh + max(hh - hh0, 0.0)) / (e.housing_replacement_rate * hh0)
+    assert year.construction_index[i] == pytest.approx(construction, rel=1e-12)
+    fb = FeedbackInputs(jobs=True, jobs_leave_share=0.25)
+    sig = FeedbackSignals(year.job_gap, pop * 0.95, np.zeros(4), np.zeros(4))
+    assert migration_response(fb, sig)[i] == pytest.approx(-0.25 * max(emp - demand, 0.0) / (pop[i] * 0.95))
+
+
+def test_compiled_staffing_year_equals_the_array_code():
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(1)
+    staff, share, hpr = rng.random((30, 6, 81)) * 10, rng.random((6, 81)) * 0.2, rng.random((30, 6))
+    for layoffs, cap in ((None, None), (rng.random((30, 6)) * 5, rng.random(30) * 3000)):
+        a = staffing_year(staff, share, hpr, 22, layoffs, cap, "numpy")
+        b = staffing_year(staff, share, hpr, 22, layoffs, cap, "numba")
+        np.testing.assert_allclose(b[0], a[0], rtol=1e-12, atol=1e-12)
+        for name in ("headcount_start", "retirements", "hires", "layoffs", "headcount_end"):
+            np.testing.assert_allclose(getattr(b[1], name), getattr(a[1], name), rtol=1e-12, err_msg=name)
