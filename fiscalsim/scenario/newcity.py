@@ -36,7 +36,7 @@ CITY_KEYS = (
     ("debt.new_special_bonds", "亿元", "new special-bond quota per year"),
 )
 #: Carried-over sections of the reference scenario (every key, except :data:`CITY_KEYS` and the derived ones).
-CARRIED_SECTIONS = ("economy", "finance", "pension", "staffing", "debt")
+CARRIED_SECTIONS = ("economy", "finance", "pension", "staffing", "debt", "feedbacks")
 #: Derived in ``economy`` when the census summary gives them.
 DERIVED_ECONOMY = ("participation_rate", "resource_employment_share", "household_size")
 CARRIED_DEMOGRAPHY = (("mortality", ("level_multiplier", "drift_multiplier", "kt_sigma")),
@@ -94,6 +94,15 @@ def _carried(node: dict, ref: Reference) -> dict:
     out = plain(node)
     out["source"] = f"assumption carried over from {ref.label}, where it reads: {' '.join(str(node['source']).split())}"
     return out
+
+
+def _carried_tree(node: Any, ref: Reference) -> Any:
+    """A parameter, or a section of them (e.g. a feedback), with every source marked as carried over."""
+    if isinstance(node, dict) and "source" in node:
+        return _carried(node, ref)
+    if isinstance(node, dict):
+        return {k: _carried_tree(v, ref) for k, v in node.items()}
+    return plain(node)
 
 
 def _to_fill(what: str, unit: str, fig: CityFigures) -> dict:
@@ -229,10 +238,8 @@ def carried_lines(fig: CityFigures, ref: Reference, stand_in: StandIn | None) ->
                 value = _city_value(path, *city_keys[path], fig, ref, stand_in)
             elif section == "economy" and key in derived:
                 value = derived[key]
-            elif isinstance(node, dict) and "source" in node:
-                value = _carried(node, ref)
             else:
-                value = plain(node)
+                value = _carried_tree(node, ref)
             lines.append(f"  {key}: {flow(value)}")
     return lines
 
