@@ -74,8 +74,10 @@ def draw_parameter_shocks(uncertain: list[Uncertain], copula, entropy: int, star
     """Standard normals (n_paths,) for each uncertain parameter's distribution (correlated by the
     copula) and innovations (n_paths, n_years) for its process, from the seed tree."""
     normals = draw_normals(uncertain, copula, entropy, start, stop)
+    # only a parameter with a process uses innovations (each stream is its own: skipping one shifts
+    # no other draw)
     innovations = {u.key: standard_normal(entropy, f"param.{u.key}.process", start, stop, n_years)
-                   for u in uncertain}
+                   if u.param.process is not None else None for u in uncertain}
     return normals, innovations
 
 
