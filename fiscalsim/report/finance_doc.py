@@ -28,7 +28,10 @@ def finance_markdown() -> str:
     expenditure_rows = [
         ("exp_personnel", f"assumption: {p.personnel_share:.0%} of expenditure (median of its range)"),
         ("exp_social_insurance_subsidy", "official: the social-insurance fund's fiscal subsidy"),
-        ("exp_services_elderly", "derived: social security & employment (31.5亿) less the subsidy above"),
+        ("exp_staff_pensions", f"assumption: {p.staff_pension_share:.0%} of social security & employment (31.5亿) "
+                               "less the subsidy above; government retirees × pension × benefit indexation"),
+        ("exp_dibao", f"assumption: {p.dibao_share:.0%} of the same; 低保 per resident × the wage index"),
+        ("exp_services_elderly", "derived: the rest of the same; welfare per person 65+"),
         ("exp_services_education", f"assumption: {p.education_services_share:.0%} (non-personnel)"),
         ("exp_services_residents", f"assumption: {p.resident_services_share:.0%} (non-personnel)"),
         ("exp_overhead", f"assumption: {p.overhead_per_unit / 1e4:,.0f}万 per district or county"),
@@ -99,6 +102,19 @@ def finance_markdown() -> str:
         "  free money. The province pays a share of unpaid **government-bond** service on the city's",
         "  behalf (a provincial advance); it does not pay LGFV debt. Unpaid land costs stay an operating",
         "  arrear of the fund book.",
+        "- **Transfers by formula**: equalisation = coverage × (standard need − standard capacity), the",
+        "  need pricing residents, pupils and the elderly at unit costs that grow with the upper level's",
+        "  pool (`finance.upper_revenue_growth`), not with local wages; never less than what lifts basic",
+        "  capacity (own revenue + equalisation + tax returns) to "
+        f"{p.basic_capacity_floor:.0%} of the base year's, moving with",
+        "  the standard need (县级基本财力保障, `finance.basic_capacity_floor`); tax returns fixed unless",
+        "  `finance.tax_returns_growth` indexes them.",
+        "- **Staff**: the establishment (编制) follows residents when the feedback is on "
+        f"(`feedbacks.establishment`: {p.establishment_adjustment if p.establishment_adjustment is not None else 0:.0%} of the gap",
+        "  to the base year's staff per resident closed a year); hiring stops at it and nobody is",
+        "  dismissed. Retirements feed the stock of government retirees whose pensions the budget pays.",
+        "  A merger saves overheads, posts in the absorbed units (through attrition) and services by",
+        "  function, phased in with its ramp, at a transition cost (`policies.merge_units`).",
         "- **New-bond quota** follows risk status: above the debt-ratio warning line "
         f"({p.debt_ratio_warning_line:.0%}) the city",
         "  issues a share of its planned new bonds the next year; while restructuring, "
