@@ -44,7 +44,7 @@ KEY_SERIES = (
     "pension_retirees", "si_fiscal_subsidy", "services_per_capita", "sanbao_due", "personnel_due",
     "services_due", "si_subsidy_due", "operations_due", "lgfv_support_due", "exp_lgfv_support",
     "free_resources", "sanbao_debt_gap", "new_bond_quota", "special_interest_due", "fund_expenditure_88",
-    "job_gap", "establishment", "exp_staff_pensions", "services_paid",
+    "job_gap",
 )
 
 
