@@ -228,11 +228,11 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
 
     Reports per option P(rule fired by key years), the median year, the paired difference in that
     year against the first option (median and 10-90 % over paths), the cumulative change in the
-    structural balance (own revenue + transfers − 三保 and debt service due), and staff and
-    per-capita services at key years; writes comparison.csv, survival curves and waterfalls
-    (PNG, SVG) and the options' assumptions. The structural balance is the book set's (for
-    Japanese books: local tax, fees, allocation and shared taxes and grants − personnel, services,
-    the enterprises' and third sector's calls and debt service due).
+    book set's structural balance (Chinese books: own revenue + transfers − 三保 and debt service
+    due; Japanese books: local tax, fees, allocation and shared taxes and grants − personnel,
+    services, the enterprises' and third sector's calls and debt service due), and staff and
+    per-capita services at key years; writes comparison.csv, survival curves and waterfalls (PNG,
+    SVG) and the options' assumptions. Options must share a book set.
     """
     from fiscalsim.api import run as run_api
     from fiscalsim.api import seed_entropy
