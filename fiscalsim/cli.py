@@ -228,12 +228,15 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
 
     Reports per option P(rule fired by key years), the median year, the paired difference in that
     year against the first option (median and 10-90 % over paths), the cumulative change in the
-    structural balance (own revenue + transfers − 三保 and debt service due), and staff and
-    per-capita services at key years; writes comparison.csv, survival curves and waterfalls
-    (PNG, SVG) and the options' assumptions.
+    book set's structural balance (Chinese books: own revenue + transfers − 三保 and debt service
+    due; Japanese books: local tax, fees, allocation and shared taxes and grants − personnel,
+    services, the enterprises' and third sector's calls and debt service due), and staff and
+    per-capita services at key years; writes comparison.csv, survival curves and waterfalls (PNG,
+    SVG) and the options' assumptions. Options must share a book set.
     """
     from fiscalsim.api import run as run_api
     from fiscalsim.api import seed_entropy
+    from fiscalsim.finance.books import book_set
     from fiscalsim.report.compare import compare_folder, comparison_table, format_comparison
 
     t0 = time.perf_counter()
@@ -241,6 +244,8 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
     first = loaded[0]
     if any(list(sc.years) != list(first.years) for sc in loaded):
         raise ScenarioError("options must cover the same years to be compared")
+    if any(sc.books != first.books for sc in loaded):
+        raise ScenarioError(f"options must share a book set to be compared: {', '.join(sorted({sc.books for sc in loaded}))}")
     year = target_year if target_year is not None else first.report_year
     if year not in list(first.years):
         raise ScenarioError(f"--year {year} is outside {first.years[0]}-{first.years[-1]}")
@@ -261,7 +266,7 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
                        bars.stage("charts", len(options) + 1 + report))
     click.echo(f"{len(loaded)} options, {n:,} paths each, seed {options[0].seed} (common random numbers), rule {rule}, "
                f"{time.perf_counter() - t0:.1f} s")
-    click.echo(format_comparison(table, years))
+    click.echo(format_comparison(table, years, book_set(first.books).outline.balance_text))
     click.echo(f"results: {out_dir}")
 
 
@@ -271,11 +276,12 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
 @set_option
 @user_errors
 def books(scenario: str | None, out_dir: str, overwrite: bool, overrides: tuple[str, ...]) -> None:
-    """Deterministic projection of SCENARIO's four books (no shocks), year by year.
+    """Deterministic projection of SCENARIO's books (no shocks), year by year.
 
     Writes books.csv (tidy: year, book, side, line, value, unit; money in the run's money unit),
     books_wide.csv (a row per year) and the stacked sources and uses of each book (PNG and SVG).
     """
+    from fiscalsim.finance.books import book_set
     from fiscalsim.report.books import books_table, budget_stack_chart, wide_table
     from fiscalsim.report.files import atomic_directory, write_json
     from fiscalsim.simulate.engine import run_model
@@ -284,11 +290,12 @@ def books(scenario: str | None, out_dir: str, overwrite: bool, overrides: tuple[
     sc = load_scenario(_scenario_path(scenario), overrides)
     result = run_model(sc, 1, 0, deterministic=True)
     f = result.finance
+    bs = book_set(sc.books)
     unit = _money_unit(sc)
     with atomic_directory(out_dir, overwrite) as tmp:
-        books_table(f, money_unit=unit).to_csv(tmp / "books.csv", index=False, float_format="%.10g")
-        wide_table(f, money_unit=unit).to_csv(tmp / "books_wide.csv", index=False, float_format="%.10g")
-        budget_stack_chart(f, f"{sc.name}: the books, deterministic projection",
+        books_table(bs, f, money_unit=unit).to_csv(tmp / "books.csv", index=False, float_format="%.10g")
+        wide_table(bs, f, money_unit=unit).to_csv(tmp / "books_wide.csv", index=False, float_format="%.10g")
+        budget_stack_chart(bs, f, f"{sc.name}: the books, deterministic projection",
                            [tmp / "budget_stack.png", tmp / "budget_stack.svg"],
                            f"fiscalsim {__version__}; base year calibrated to the scenario's accounts; no shocks",
                            money_unit=unit)
@@ -300,8 +307,7 @@ def books(scenario: str | None, out_dir: str, overwrite: bool, overrides: tuple[
         })
     years = f.years
     click.echo(f"{sc.name}: deterministic books {years[0]}-{years[-1]}")
-    for label, name in (("government-bond arrears", "government_debt_arrears"), ("LGFV support arrears", "arrears_lgfv"),
-                        ("三保 arrears (wages, livelihood, operations)", "arrears_sanbao")):
+    for label, name in bs.outline.watch:
         first = next((int(y) for y, v in zip(years, f[name][0], strict=True) if v > 0), None)
         click.echo(f"  first year with {label}: {first or 'none'}")
     click.echo(f"results: {out_dir}")
@@ -494,12 +500,15 @@ def sensitivity(scenario: str | None, method: str, rule: str, n_samples: int, se
         write_json(tmp / "manifest.json", {
             "command": "sensitivity", "fiscalsim_version": __version__, "scenario": str(sc.path),
             "scenario_sha256": sc.sha256, "rule": rule, "method": method, "samples": n_samples, "seed": seed,
-            "runs": result.runs, "central_year": result.central_year, "quantiles": [q_low, q_high],
+            "runs": result.runs, "central_year": result.central_year, "constant": result.constant, "quantiles": [q_low, q_high],
             "files": files + ["sensitivity.png", "sensitivity.svg", "manifest.json"],
             "seconds": round(time.perf_counter() - started, 3),
         })
     click.echo(f"{sc.name}: {rule} in the central run: {year_text(result.central_year, int(sc.years[-1]))}; {method}, {result.runs:,} runs")
     click.echo(result.table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if result.constant:
+        click.echo(f"note: {rule} comes in the same year in every run of the design, so no input moves it (e.g. "
+                   "the base year's accounts already cross its line); study a rule that fires later (--rule)")
     click.echo(f"results: {out_dir}")
 
 

@@ -1,4 +1,5 @@
-"""Regenerate the generated pages in docs/: the back-test and the scenario reference.
+"""Regenerate the generated pages in docs/: the back-test, the scenario reference (every book
+set's schema), the CLI reference and the pages generated from runs.
 
 Run from the repository root: ``python scripts/make_docs.py``. tests/test_docs.py fails when a
 generated page is out of date.
@@ -23,10 +24,10 @@ def pages() -> dict[str, str]:
     from fiscalsim.report.feedback_doc import feedbacks_markdown
     from fiscalsim.report.finance_doc import finance_markdown
     from fiscalsim.report.japan_doc import japan_markdown
-    from fiscalsim.scenario import SCHEMA
+    from fiscalsim.scenario import SCHEMAS
     from fiscalsim.scenario.reference import schema_markdown
 
-    return {"backtest_2010_2020.md": backtest_markdown(), "scenario_reference.md": schema_markdown(SCHEMA),
+    return {"backtest_2010_2020.md": backtest_markdown(), "scenario_reference.md": schema_markdown(SCHEMAS),
             "hegang_baseline.md": baseline_markdown(), "cli.md": cli_markdown(),
             "hegang_options.md": options_markdown(), "what_moves_the_date.md": what_moves_the_date_markdown(),
             "finance.md": finance_markdown(), "feedbacks.md": feedbacks_markdown(),

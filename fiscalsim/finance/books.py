@@ -5,8 +5,10 @@ through the model.
 A book set says how a block of paths is set up from the scenario's accounts and parameters, how
 its base year (the published accounts) and each later year are booked into a
 :class:`~fiscalsim.finance.ledger.FinanceResult`, which lines it records, and which books must
-balance. The coupled year loop (:mod:`fiscalsim.simulate.coupled`) calls only these four things,
-and reads back only the lines every book set records (:data:`FEEDBACK_LINES`).
+balance; its :class:`BookOutline` says what runs, reports and checks read from it by name, so no
+command assumes one country's lines. The coupled year loop (:mod:`fiscalsim.simulate.coupled`)
+calls only the four set-up and booking functions, and reads back only the lines every book set
+records (:data:`FEEDBACK_LINES`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,68 @@ from fiscalsim.finance import ledger
 
 #: Lines every book set records (city series, yuan or persons), read by the feedbacks.
 FEEDBACK_LINES = ("population", "job_gap", "services_paid", "sanbao_due", "sanbao_unpaid", "price_index", "staff")
+
+
+@dataclass(frozen=True)
+class BalanceItem:
+    """A component of a structural balance: the sum of ``lines`` (recorded lines or key series),
+    raising the balance (``sign`` +1) or lowering it (−1)."""
+
+    label: str
+    lines: tuple[str, ...]
+    sign: int
+
+
+@dataclass(frozen=True)
+class BookStack:
+    """One book's sources and uses grouped for the stacked chart: group label → lines."""
+
+    title: str
+    sources: dict[str, tuple[str, ...]]
+    uses: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class ShockProcess:
+    """A time process of the book set's own parameters: the factor's name in a sensitivity study,
+    the parameters' field holding the process (with ``sigma`` and ``phi``) and the field of
+    :class:`~fiscalsim.finance.run.FinanceShocks` whose innovations drive it."""
+
+    name: str
+    field: str
+    shock: str
+
+
+@dataclass(frozen=True)
+class BookOutline:
+    """What the runs, reports and checks read from a book set, by line name.
+
+    key_series: lines a Monte Carlo run keeps for every path; balance and balance_text: the
+    structural balance options are compared on (summed over years) and its words; waterfall: the
+    components one year of it is decomposed into; stacks and stack_overlay: the books chart (the
+    overlay lines, summed, are drawn on the first book's uses as arrears outstanding); watch:
+    (label, line) whose first positive year ``books`` prints; non_money: lines in persons, indices
+    or ratios, with their units; processes: the book set's own shock processes; calibration_keys:
+    the start of each calibration message → the scenario keys in the failed test, with
+    calibration_sections named when a message is not known.
+    """
+
+    key_series: tuple[str, ...]
+    balance: tuple[BalanceItem, ...]
+    balance_text: str
+    waterfall: tuple[BalanceItem, ...]
+    stacks: tuple[BookStack, ...]
+    stack_overlay: tuple[str, ...]
+    watch: tuple[tuple[str, str], ...]
+    non_money: dict[str, str]
+    processes: tuple[ShockProcess, ...]
+    calibration_keys: dict[str, tuple[str, ...]]
+    calibration_sections: tuple[str, ...]
+
+    def calibration_keys_of(self, message: str) -> tuple[str, ...]:
+        """The scenario keys involved in a calibration failure (its sections when it is not known)."""
+        return next((keys for start, keys in self.calibration_keys.items() if message.startswith(start)),
+                    self.calibration_sections)
 
 
 @dataclass(frozen=True)
@@ -36,6 +100,7 @@ class BookSet:
     setup: Callable
     base_year: Callable
     year: Callable
+    outline: BookOutline
     currency: str = "yuan"  # the money of its lines (see fiscalsim.units.CURRENCIES)
 
     @property
@@ -47,18 +112,20 @@ class BookSet:
 
 
 def _china() -> BookSet:
+    from fiscalsim.finance.china_outline import CHINA_OUTLINE
     from fiscalsim.finance.run import setup_finance
     from fiscalsim.finance.year import finance_base_year, finance_year
 
     return BookSet("china", ledger.BOOKS, ledger.MEMO, ledger.UNIT_SERIES, setup_finance, finance_base_year,
-                   finance_year)
+                   finance_year, CHINA_OUTLINE)
 
 
 def _japan() -> BookSet:
     from fiscalsim.finance import japan
+    from fiscalsim.finance.japan.outline import JAPAN_OUTLINE
 
     return BookSet("japan", japan.BOOKS, japan.MEMO, japan.UNIT_SERIES, japan.japan_setup, japan.japan_base_year,
-                   japan.japan_year, currency="yen")
+                   japan.japan_year, JAPAN_OUTLINE, currency="yen")
 
 
 _FACTORIES: dict[str, Callable[[], BookSet]] = {"china": _china, "japan": _japan}

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from fiscalsim.report.headline import headline_rules, year_quantile, year_text
@@ -158,7 +160,7 @@ def what_moves_the_date_markdown() -> str:
         lines += [f"## {title} (`{rule}`)", "",
                   f"Central run (every input at its median): {_yr(result.central_year, horizon)}; "
                   f"{result.runs:,} runs.", "",
-                  sensitivity_markdown(type(result)(result.method, rule, top, result.central_year, result.runs),
+                  sensitivity_markdown(dataclasses.replace(result, rule=rule, table=top),
                                        horizon), ""]
     return "\n".join(lines)
 

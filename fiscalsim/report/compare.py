@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fiscalsim.finance.books import BalanceItem, book_set
 from fiscalsim.report.headline import year_or_na, year_text
 from fiscalsim.report.style import CLASS_COLOURS, GREY, chart_style, footer, new_figure, save
 from fiscalsim.report.tables import MONEY_UNITS
@@ -18,11 +19,16 @@ def _year_q(x: np.ndarray, q: float) -> float:
     return float(np.quantile(x, q, method="inverted_cdf"))
 
 
-def _structural_balance(res: RunResult) -> np.ndarray:
-    """Σ over years of own revenue + transfers − obligations due (三保 and debt service), per path:
-    a lever that saves money raises it, one that costs money (or loses revenue) lowers it."""
-    s = res.series
-    return (s["own_revenue"] + s["transfers_total"] - s["sanbao_due"] - s["debt_service_due"]).sum(axis=1)
+def balance_part(res: RunResult, item: BalanceItem) -> np.ndarray:
+    """One component of a structural balance, signed: (n_paths, n_years), model units."""
+    return item.sign * sum(res.series[name] for name in item.lines)
+
+
+def structural_balance(res: RunResult, items: tuple[BalanceItem, ...]) -> np.ndarray:
+    """Σ over years of the book set's structural balance (e.g. own revenue + transfers − 三保 and debt
+    service due), per path: a lever that saves money raises it, one that costs money (or loses
+    revenue) lowers it."""
+    return sum(balance_part(res, item) for item in items).sum(axis=1)
 
 
 def comparison_table(options: list[tuple[str, RunResult]], rule: str, key_years: list[int],
@@ -31,15 +37,20 @@ def comparison_table(options: list[tuple[str, RunResult]], rule: str, key_years:
     option (same seed, so the same shocks): a path on which the rule never fires counts as firing
     the year after the horizon, so differences involving it are lower bounds. ``p_by_*`` are
     shares of paths; ``median_year`` is missing when not by the horizon; money in ``money_unit``
-    (stated in the ``money_unit`` column); staff in persons; services per capita in yuan."""
+    (stated in the ``money_unit`` column); staff in persons; services per capita in the currency's
+    base unit. The options must share a book set (the structural balance is its
+    :attr:`~fiscalsim.finance.books.BookOutline.balance`)."""
     factor = MONEY_UNITS[money_unit]
     base_name, base = options[0]
+    if any(res.books != base.books for _, res in options):
+        raise ValueError("options on different book sets cannot be compared")
     years = base.years
     horizon = int(years[-1])
     j = base.rule_ids.index(rule)
     censor = horizon + 1
     base_fp = np.where(base.first_passage[:, j] == NEVER, censor, base.first_passage[:, j])
-    base_balance = _structural_balance(base)
+    balance = book_set(base.books).outline.balance
+    base_balance = structural_balance(base, balance)
     rows = []
     for name, res in options:
         fp_raw = res.first_passage[:, res.rule_ids.index(rule)]
@@ -54,7 +65,7 @@ def comparison_table(options: list[tuple[str, RunResult]], rule: str, key_years:
         row["paired_diff_q90"] = _year_q(diff, 0.9)
         row["share_paths_later"] = float(np.mean(diff > 0))
         row["share_paths_earlier"] = float(np.mean(diff < 0))
-        effect = _structural_balance(res) - base_balance
+        effect = structural_balance(res, balance) - base_balance
         row["cumulative_fiscal_effect_median"] = float(np.median(effect) / factor)
         row["cumulative_fiscal_effect_q10"] = float(np.quantile(effect, 0.1) / factor)
         row["cumulative_fiscal_effect_q90"] = float(np.quantile(effect, 0.9) / factor)
@@ -71,7 +82,8 @@ def comparison_table(options: list[tuple[str, RunResult]], rule: str, key_years:
     return table
 
 
-def format_comparison(table: pd.DataFrame, key_years: list[int]) -> str:
+def format_comparison(table: pd.DataFrame, key_years: list[int], balance_text: str) -> str:
+    """The comparison as text; ``balance_text`` says what the structural balance is."""
     unit = table["money_unit"].iloc[0]
     head = (f"{'option':32s} " + " ".join(f"{'P≤' + str(y):>7s}" for y in key_years)
             + f" {'median':>12s} {'Δ years vs ' + table.attrs['base']:>28s} {'Δ balance ' + unit:>13s} "
@@ -85,31 +97,20 @@ def format_comparison(table: pd.DataFrame, key_years: list[int]) -> str:
         lines.append(f"{r.option[:32]:32s} {probs} {median:>12s} {diff:>28s} "
                      f"{r.cumulative_fiscal_effect_median:13.1f} {staff:11,.0f}")
     lines.append("Δ years: paired difference in the first year the rule fires (median, 10-90 % of paths); "
-                 "Δ balance: cumulative change in own revenue + transfers − 三保 and debt service due.")
+                 f"Δ balance: cumulative change in {balance_text}.")
     return "\n".join(lines)
-
-
-WATERFALL = (
-    ("own revenue", "own_revenue", +1),
-    ("transfers", "transfers_total", +1),
-    ("personnel", "personnel_due", -1),
-    ("public services", "services_due", -1),
-    ("pension subsidy", "si_subsidy_due", -1),
-    ("overheads and reform costs", "operations_due", -1),
-    ("debt service", "debt_service_due", -1),
-)
 
 
 def waterfall_table(base: RunResult, option: RunResult, year: int, money_unit: str = "亿元") -> pd.DataFrame:
     """Mean over paths of the paired difference (option − reference) of each component of the
-    structural balance in ``year``, signed as its effect on the balance; they add up to the total.
-    Columns: component, effect, unit (``money_unit``)."""
+    book set's waterfall of the structural balance in ``year``, signed as its effect on the balance;
+    they add up to the total. Columns: component, effect, unit (``money_unit``)."""
     t = list(base.years).index(year)
     factor = MONEY_UNITS[money_unit]
     rows = []
-    for label, name, sign in WATERFALL:
-        d = sign * (option.series[name][:, t] - base.series[name][:, t])
-        rows.append({"component": label, "effect": float(d.mean() / factor)})
+    for item in book_set(base.books).outline.waterfall:
+        d = balance_part(option, item)[:, t] - balance_part(base, item)[:, t]
+        rows.append({"component": item.label, "effect": float(d.mean() / factor)})
     rows.append({"component": "structural balance", "effect": sum(r["effect"] for r in rows)})
     return pd.DataFrame(rows).assign(unit=money_unit)
 

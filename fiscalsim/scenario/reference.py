@@ -1,4 +1,4 @@
-"""The scenario reference page, generated from the schema (the one source of truth)."""
+"""The scenario reference page, generated from the schemas of the book sets (the one source of truth)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,27 @@ from fiscalsim.scenario.schema import Choice, Integer, Param, Raw, Section, Text
 from fiscalsim.scenario.uncertainty import DISTRIBUTIONS
 from fiscalsim.units import UNITS
 
+#: Title and note of each book set's keys section (``books:`` picks the schema).
+BOOK_SET_SECTIONS = {
+    "china": ("Keys of a Chinese city (`books: china`, the default)",
+              "Four books in yuan (`fiscalsim.scenario.SCHEMA`)."),
+    "japan": ("Keys of a Japanese municipality (`books: japan`)",
+              "The general account and the enterprises in yen (`fiscalsim.scenario.JAPAN_SCHEMA`): the `accounts` "
+              "of the base fiscal year and the `japan` parameters replace China's `accounts`, `finance`, `pension`, "
+              "`staffing`, `debt` and `policies`; see [japan.md](japan.md). Example: `scenarios/yubari/`."),
+}
 
-def schema_markdown(schema: Section) -> str:
+
+def schema_markdown(schemas: dict[str, Section]) -> str:
+    """The reference page: the shared rules, then the keys of each book set's schema
+    (``schemas``: book set name → schema)."""
     from fiscalsim.scenario.targets import REGISTRY
 
     lines = [
         "# Scenario reference",
         "",
-        "Generated from `fiscalsim.scenario.SCHEMA` by `python scripts/make_docs.py`; do not edit.",
+        "Generated from the scenario schemas (`fiscalsim.scenario.SCHEMAS`, one per book set) by",
+        "`python scripts/make_docs.py`; do not edit. A scenario's `books:` key chooses its schema.",
         "",
         "A **parameter** is a mapping with a `unit` from its dimension's list, a `source` (a reference, or",
         "`\"assumption: why\"`) and exactly one of:",
@@ -50,8 +63,10 @@ def schema_markdown(schema: Section) -> str:
     ]
     for dim, table in UNITS.items():
         lines.append(f"| {dim} | {', '.join(f'`{u}`' for u in table)} |")
-    lines += ["", "## Keys", "", "| key | kind | required | description |", "|---|---|---|---|"]
-    _walk(schema, "", lines)
+    for books, schema in schemas.items():
+        title, note = BOOK_SET_SECTIONS[books]
+        lines += ["", f"## {title}", "", note, "", "| key | kind | required | description |", "|---|---|---|---|"]
+        _walk(schema, "", lines)
     return "\n".join(lines) + "\n"
 
 

@@ -1,11 +1,12 @@
 """What ``fiscalsim validate`` checks beyond the scenario file itself: that the model can start.
 
-The base year must reproduce the scenario's accounts (the calibration in
-:mod:`fiscalsim.finance.model` and the debt register of :mod:`fiscalsim.finance.run`). When it
-cannot, the :class:`~fiscalsim.finance.model.CalibrationError` becomes a
+The base year must reproduce the scenario's accounts (for China's books the calibration in
+:mod:`fiscalsim.finance.model` and the debt register of :mod:`fiscalsim.finance.run`; for Japan's
+:mod:`fiscalsim.finance.japan.state`). When it cannot, the
+:class:`~fiscalsim.finance.model.CalibrationError` becomes a
 :class:`~fiscalsim.scenario.ScenarioError` that names the scenario file and line and every key
-whose value or unit is involved, with the value as written — a debt given in 万元 where 亿元
-was meant shows up at once. The model is started with the central values, then with each
+whose value or unit is involved (the book set's own key map), with the value as written — a
+debt given in 万元 where 亿元 was meant shows up at once. The model is started with the central values, then with each
 parameter that has a distribution at either end of its range (the others central), because a
 Monte Carlo run stops when any one path cannot be calibrated.
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from fiscalsim.finance.books import book_set
 from fiscalsim.finance.model import CalibrationError
 from fiscalsim.scenario import Scenario, ScenarioError
 from fiscalsim.scenario.schema import ParamValue, location_of
@@ -25,38 +27,11 @@ from fiscalsim.simulate.engine import run_model
 from fiscalsim.simulate.sampling import zero_variance
 from fiscalsim.units import UNITS
 
-_DEBT_REGISTER = ("accounts.debt_end", "accounts.debt_change", "accounts.bond_revenue",
-                  "accounts.bond_principal_repaid", "accounts.fund_bond_proceeds", "debt.general_share")
 
-#: the start of each calibration message → the scenario keys that enter the failed test
-CALIBRATION_KEYS: dict[str, tuple[str, ...]] = {
-    "standard need must exceed own revenue": ("accounts.expenditure", "accounts.own_revenue"),
-    "social-security expenditure is smaller than": ("accounts.social_security_expenditure",
-                                                    "accounts.si_fiscal_subsidy"),
-    "the expenditure assumptions explain": (
-        "accounts.expenditure", "finance.personnel_share", "finance.education_services_share",
-        "finance.resident_services_share", "finance.capital_share", "finance.overhead_per_unit",
-        "accounts.social_security_expenditure"),
-    "fund expenditure is smaller than": ("accounts.fund_expenditure", "accounts.land_revenue",
-                                         "finance.land_cost_share", "accounts.fund_bond_proceeds",
-                                         "accounts.debt_change"),
-    "the debt figures and the general share": _DEBT_REGISTER,
-    "base-year bond revenue is smaller than": ("accounts.bond_revenue", "accounts.bond_principal_repaid",
-                                               "accounts.fund_bond_proceeds", "debt.refinancing_share_bonds"),
-    "earmarked resources (special transfers": ("finance.transfer_share_special", "finance.carry_forward_free_share",
-                                                "accounts.carry_over_in", "accounts.carry_forward",
-                                                "accounts.bond_revenue", "finance.capital_share"),
-    "the special-transfer and tax-return shares": ("finance.transfer_share_special",
-                                                   "finance.transfer_share_tax_returns"),
-    "a government-bond maturity table": ("debt.maturity_tables",),
-    "finance.staff_pension_share and finance.dibao_share": ("finance.staff_pension_share", "finance.dibao_share"),
-}
-_FALLBACK_KEYS = ("accounts", "finance", "debt")
-
-
-def calibration_keys(message: str) -> tuple[str, ...]:
-    """The scenario keys involved in a calibration failure (its sections when it is not known)."""
-    return next((keys for start, keys in CALIBRATION_KEYS.items() if message.startswith(start)), _FALLBACK_KEYS)
+def calibration_keys(sc: Scenario, message: str) -> tuple[str, ...]:
+    """The scenario keys involved in a calibration failure, from the scenario's book set
+    (:attr:`~fiscalsim.finance.books.BookOutline.calibration_keys`; its sections when it is not known)."""
+    return book_set(sc.books).outline.calibration_keys_of(message)
 
 
 def check_calibration(sc: Scenario, tree: Any) -> None:
@@ -112,7 +87,7 @@ def _stated(tree: Any, key: str) -> str:
 
 
 def _located(sc: Scenario, tree: Any, message: str, label: str) -> ScenarioError:
-    keys = calibration_keys(message)
+    keys = calibration_keys(sc, message)
     file, line = location_of(tree, keys[0])
     listed = []
     for key in keys:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fiscalsim.demography.schedules import N_AGES
+from fiscalsim.finance.books import book_set
 from fiscalsim.scenario import Scenario
 from fiscalsim.simulate.engine import run_block
 from fiscalsim.simulate.population import path_blocks
@@ -34,38 +35,15 @@ log = logging.getLogger(__name__)
 #: the pyramid to 32 MB however many paths run (100,000 pyramids would take 320 MB).
 PYRAMID_PATHS = 10_000
 
-#: Model series kept for every path (per-year quantiles, charts).
-KEY_SERIES = (
-    "population", "own_revenue", "transfers_total", "general_expenditure", "exp_personnel",
-    "exp_general_interest", "debt_service_due", "debt_service_unpaid", "sanbao_unpaid", "debt_government",
-    "debt_lgfv", "arrears_debt", "arrears_sanbao", "arrears_fund", "arrears_lgfv", "arrears_suppliers",
-    "government_debt_arrears", "provincial_advances", "carry_forward", "carry_forward_free",
-    "stabilisation_balance", "comprehensive_capacity", "standard_fiscal_scale", "land_revenue", "staff",
-    "pension_retirees", "si_fiscal_subsidy", "services_per_capita", "sanbao_due", "personnel_due",
-    "services_due", "si_subsidy_due", "operations_due", "lgfv_support_due", "exp_lgfv_support",
-    "free_resources", "sanbao_debt_gap", "new_bond_quota", "special_interest_due", "fund_expenditure_88",
-    "job_gap",
-)
-
-
-#: Key series of Japan's books (see fiscalsim.finance.japan.lines).
-JAPAN_KEY_SERIES = (
-    "population", "staff", "services_per_capita", "sanbao_due", "sanbao_unpaid", "general_expenditure",
-    "local_tax", "local_tax_surcharge", "allocation_tax_ordinary", "standard_fiscal_scale", "real_deficit",
-    "consolidated_real_deficit", "local_debt", "rehabilitation_debt", "deficit_general", "shortfall_enterprises",
-    "arrears_mandatory", "exp_personnel", "plan_active",
-)
-
-
-def key_series(lines: dict[str, np.ndarray]) -> tuple[str, ...]:
-    """The key series a run keeps: China's, or those of the book set that recorded ``lines``."""
-    return KEY_SERIES if "exp_services_education" in lines else JAPAN_KEY_SERIES
+def key_series(sc: Scenario) -> tuple[str, ...]:
+    """The model series a run keeps for every path (per-year quantiles, charts): its book set's."""
+    return book_set(sc.books).outline.key_series
 
 
 @dataclass
 class RunResult:
     """first_passage : (n_paths, n_rules) int years (``NEVER`` if not by the horizon);
-    indicators / series : name → (n_paths, n_years)."""
+    indicators / series : name → (n_paths, n_years); books: the book set that recorded the series."""
 
     years: np.ndarray
     rules: tuple[Rule, ...]
@@ -74,6 +52,7 @@ class RunResult:
     series: dict[str, np.ndarray]
     base_condition: np.ndarray  # (n_rules,) whether each rule's condition holds in the base year
     evaluated_from: int
+    books: str
     pyramid: np.ndarray | None = None  # (min(n_paths, PYRAMID_PATHS), 2 years, 2 sexes, 101 ages): city
     pyramid_years: tuple[int, int] = (0, 0)
 
@@ -92,7 +71,7 @@ class RunResult:
         indicators = {k: shared.setdefault(id(v), rows(v, n_paths)) for k, v in part.indicators.items()}
         return cls(part.years, part.rules, rows(part.first_passage, n_paths), indicators,
                    {k: rows(v, n_paths) for k, v in part.series.items()}, part.base_condition,
-                   part.evaluated_from, rows(part.pyramid, n_pyramid), part.pyramid_years)
+                   part.evaluated_from, part.books, rows(part.pyramid, n_pyramid), part.pyramid_years)
 
     def write(self, start: int, part: RunResult) -> None:
         """Copy ``part`` (paths ``start …``) into this result."""
@@ -122,8 +101,8 @@ def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: 
         lines = rule_lines(block.finance.lines)
         ind, conditions, fp = evaluate_rules(sc, years, lines)
         base = np.array([bool(c[0, 0]) for c in conditions])
-        parts.append(RunResult(years, sc.rules, fp, ind, {k: lines[k].copy() for k in key_series(lines)}, base,
-                               sc.triggers_from, pyramid, pyramid_years))
+        parts.append(RunResult(years, sc.rules, fp, ind, {k: lines[k].copy() for k in key_series(sc)}, base,
+                               sc.triggers_from, sc.books, pyramid, pyramid_years))
     return _concat(parts)
 
 

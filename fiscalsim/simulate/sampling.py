@@ -113,8 +113,10 @@ def materialise(inputs: dict[str, Any], uncertain: list[Uncertain], copula, entr
 
 def zero_variance(sc: Any) -> Any:
     """The scenario with every variance set to zero: each distribution degenerate at its median,
-    each process and built-in shock process with zero innovation (and no drift). Its Monte Carlo
-    run equals the deterministic projection exactly."""
+    each process and built-in shock process (demography, economy and its book set's own, see
+    :attr:`~fiscalsim.finance.books.BookOutline.processes`) with zero innovation (and no drift).
+    Its Monte Carlo run equals the deterministic projection exactly."""
+    from fiscalsim.finance.books import book_set
     from fiscalsim.scenario.uncertainty import Distribution, Process
 
     def quiet_param(u: Uncertain) -> Uncertain:
@@ -136,6 +138,7 @@ def zero_variance(sc: Any) -> Any:
                                        migration_process=quiet(d.migration_process)),
         economy=dataclasses.replace(e, wage_process=quiet(e.wage_process), coal_process=quiet(e.coal_process),
                                     land_price_process=quiet(e.land_price_process)),
-        finance=dataclasses.replace(f, market_rate_process=quiet(f.market_rate_process)),
+        finance=dataclasses.replace(f, **{p.field: quiet(getattr(f, p.field))
+                                          for p in book_set(sc.books).outline.processes}),
         uncertain=tuple(quiet_param(u) for u in sc.uncertain),
     )

@@ -4,7 +4,8 @@ Every uncertain input of a scenario is a **factor** with a quantile ``q`` in (0,
 
 * a parameter with a distribution: its value at quantile ``q`` (``distribution.ppf(q)``);
 * a parameter with a time process, and each of the model's own processes (fertility, mortality,
-  migration, wages, coal, land prices, the market rate): a **persistent deviation** — the process
+  migration, wages, coal, land prices, and the book set's own, e.g. China's market rate): a
+  **persistent deviation** — the process
   held at the ``q``-quantile of its stationary distribution from the year after the base year
   (an AR(1) at ``Φ⁻¹(q)·σ/√(1−φ²)``; a random walk reaching ``Φ⁻¹(q)·σ·√T`` at the horizon).
   The base year stays data.
@@ -18,6 +19,7 @@ parameters are ignored in the design (the factors are independent, as Sobol indi
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +28,7 @@ from scipy import stats
 
 from fiscalsim.demography.projector import DemographyShocks
 from fiscalsim.economy import EconomyShocks
+from fiscalsim.finance.books import book_set
 from fiscalsim.finance.run import FinanceShocks
 from fiscalsim.simulate.engine import BlockDraws, run_draws
 from fiscalsim.simulate.montecarlo import evaluate_rules, rule_lines
@@ -35,7 +38,8 @@ from fiscalsim.triggers.rules import NEVER, headline_passage
 METHODS = ("sobol", "morris", "oat")
 #: Factor quantiles are kept inside these bounds (the tails of unbounded distributions).
 Q_BOUNDS = (0.01, 0.99)
-#: The model's own time processes: (factor name, where its σ and φ live, which shock it drives).
+#: The model's own time processes outside the books: (factor name, where its σ and φ live, which
+#: shock it drives); a book set adds its own (:func:`model_processes`).
 MODEL_PROCESSES = (
     ("process: fertility (log TFR)", "demography", "tfr_process", "demography", "tfr"),
     ("process: mortality (Lee-Carter k)", "demography", None, "demography", "mortality"),
@@ -43,8 +47,13 @@ MODEL_PROCESSES = (
     ("process: wage growth", "economy", "wage_process", "economy", "wage"),
     ("process: coal output", "economy", "coal_process", "economy", "coal"),
     ("process: land prices", "economy", "land_price_process", "economy", "land_price"),
-    ("process: market rate", "finance", "market_rate_process", "finance", "market_rate"),
 )
+
+
+def model_processes(sc) -> tuple[tuple[str, str, str | None, str, str], ...]:
+    """The scenario's own time processes: demography's and economy's, then its book set's."""
+    books = tuple((p.name, "finance", p.field, "finance", p.shock) for p in book_set(sc.books).outline.processes)
+    return MODEL_PROCESSES + books
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ def factors(sc) -> list[Factor]:
             out.append(Factor(f"{u.key} (process)", "process", u.key,
                               p["phi"] if u.param.process.kind == "ar1" else None))
     sources = {"demography": sc.demography, "economy": sc.economy, "finance": sc.finance}
-    for name, where, attr, book, shock in MODEL_PROCESSES:
+    for name, where, attr, book, shock in model_processes(sc):
         if attr is None:
             if np.any(np.asarray(sc.demography.lc_sigma) > 0):
                 out.append(Factor(name, "model", f"{book}.{shock}", None))
@@ -100,6 +109,7 @@ def design_draws(sc, fs: list[Factor], q: np.ndarray) -> BlockDraws:
     z = stats.norm.ppf(np.clip(q, *Q_BOUNDS))
     zero = np.zeros((n, n_years))
     shocks = {f"{b}.{s}": zero for _, _, _, b, s in MODEL_PROCESSES}
+    shocks.update({f"finance.{f.name}": zero for f in dataclasses.fields(FinanceShocks)})
     normals = {u.key: np.zeros(n) for u in sc.uncertain}
     innovations = {u.key: zero for u in sc.uncertain}
     for j, f in enumerate(fs):
@@ -112,7 +122,8 @@ def design_draws(sc, fs: list[Factor], q: np.ndarray) -> BlockDraws:
     return BlockDraws(
         DemographyShocks(shocks["demography.tfr"], shocks["demography.mortality"], shocks["demography.migration"]),
         EconomyShocks(shocks["economy.wage"], shocks["economy.coal"], shocks["economy.land_price"]),
-        FinanceShocks(shocks["finance.market_rate"]), normals, innovations)
+        FinanceShocks(**{f.name: shocks[f"finance.{f.name}"] for f in dataclasses.fields(FinanceShocks)}),
+        normals, innovations)
 
 
 def design_years(sc, fs: list[Factor], q: np.ndarray) -> pd.DataFrame:
@@ -137,6 +148,7 @@ class Sensitivity:
     table: pd.DataFrame  # one row per factor, sorted by importance
     central_year: int
     runs: int
+    constant: bool  # the studied year is the same in every run of the design: no input moves it
 
 
 def _problem(fs: list[Factor]) -> dict:
@@ -154,12 +166,12 @@ def sensitivity(sc, rule: str, method: str = "sobol", n: int = 256, seed: int = 
         raise ValueError("the scenario has no uncertain input")
     central = int(design_years(sc, fs, np.full((1, len(fs)), 0.5))[rule].iloc[0])
     if method == "oat":
-        table, runs = _oat(sc, fs, rule, q_low, q_high, central)
+        table, y = _oat(sc, fs, rule, q_low, q_high, central)
     elif method == "sobol":
-        table, runs = _sobol(sc, fs, rule, n, seed)
+        table, y = _sobol(sc, fs, rule, n, seed)
     else:
-        table, runs = _morris(sc, fs, rule, n, seed)
-    return Sensitivity(method, rule, table, central, runs)
+        table, y = _morris(sc, fs, rule, n, seed)
+    return Sensitivity(method, rule, table, central, len(y), bool(np.all(y == central)))
 
 
 def _oat(sc, fs, rule, q_low, q_high, central):
@@ -172,7 +184,7 @@ def _oat(sc, fs, rule, q_low, q_high, central):
                           "year_at_low": y[0::2], "year_at_high": y[1::2]})
     table["swing_years"] = (table.year_at_high - table.year_at_low).abs()
     table["central_year"] = central
-    return table.sort_values("swing_years", ascending=False, kind="stable").reset_index(drop=True), len(q)
+    return table.sort_values("swing_years", ascending=False, kind="stable").reset_index(drop=True), y
 
 
 def _sobol(sc, fs, rule, n, seed):
@@ -190,7 +202,7 @@ def _sobol(sc, fs, rule, n, seed):
         si = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=salib_seed)
     table = pd.DataFrame({"factor": [f.name for f in fs], "kind": [f.kind for f in fs],
                           "S1": si["S1"], "S1_conf": si["S1_conf"], "ST": si["ST"], "ST_conf": si["ST_conf"]})
-    return table.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True), len(q)
+    return table.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True), y
 
 
 def _morris(sc, fs, rule, n, seed):
@@ -205,4 +217,4 @@ def _morris(sc, fs, rule, n, seed):
     table = pd.DataFrame({"factor": [f.name for f in fs], "kind": [f.kind for f in fs],
                           "mu_star_years": si["mu_star"], "mu_star_conf": si["mu_star_conf"],
                           "sigma_years": si["sigma"]})
-    return table.sort_values("mu_star_years", ascending=False, kind="stable").reset_index(drop=True), len(q)
+    return table.sort_values("mu_star_years", ascending=False, kind="stable").reset_index(drop=True), y

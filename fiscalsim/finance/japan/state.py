@@ -13,11 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from fiscalsim.finance.japan.inputs import JapanAccounts, JapanParams
+from fiscalsim.finance.model import CalibrationError
 from fiscalsim.finance.steps import YearInputs
 
 
-class JapanCalibrationError(ValueError):
-    """Base-year accounts that imply a negative stock or line."""
+class JapanCalibrationError(CalibrationError):
+    """Base-year accounts that imply a negative stock or line (a calibration failure like China's,
+    reported by ``validate`` with the scenario keys of :data:`~fiscalsim.finance.japan.outline.CALIBRATION_KEYS`)."""
 
 
 @dataclass(frozen=True)
