@@ -26,8 +26,8 @@ from fiscalsim.cli_options import (
     year_option,
 )
 from fiscalsim.progress import stages
-from fiscalsim.report.charts import KINDS as CHART_KINDS
-from fiscalsim.report.tables import MONEY_UNITS
+from fiscalsim.report.kinds import KINDS as CHART_KINDS
+from fiscalsim.report.kinds import MONEY_UNITS, RUN_KINDS
 from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
 
 log = logging.getLogger("fiscalsim")
@@ -162,7 +162,6 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
     """
     from fiscalsim.api import as_scenario
     from fiscalsim.api import run as run_api
-    from fiscalsim.report.charts import RUN_KINDS
     from fiscalsim.report.run import format_summary, summary_table
 
     t0 = time.perf_counter()

@@ -26,10 +26,10 @@ from fiscalsim.report.files import replace_file, writable_in_results, write_json
 from fiscalsim.report.headline import (
     HEADLINE_LABEL,
     SEVERITY_CLASSES,
-    severity_class,
     year_quantile,
     year_text,
 )
+from fiscalsim.report.kinds import KINDS, RUN_KINDS  # noqa: F401 (the chart kinds, named here too)
 from fiscalsim.report.style import (
     CLASS_COLOURS,
     LINESTYLES,
@@ -40,15 +40,10 @@ from fiscalsim.report.style import (
     new_figure,
     save,
 )
-from fiscalsim.report.tables import display_scale, indicator_kind
 from fiscalsim.triggers.rules import NEVER
 
 log = logging.getLogger(__name__)
 
-#: Chart kinds: ``fan`` draws one chart per indicator, ``fans`` all indicators in one figure.
-KINDS = ("headline", "survival", "fans", "fan", "pyramid")
-#: What ``run`` draws by default: few charts, each worth putting in a report.
-RUN_KINDS = ("headline", "survival", "fans", "pyramid")
 #: Most curves in one survival panel (one distinct colour each).
 MAX_CURVES = 8
 
@@ -173,22 +168,6 @@ def _headline_axes(ax, first_years: np.ndarray, years: np.ndarray, key_years: li
     ax.set_ylabel("% of paths")
     ax.set_xlabel("year")
     ax.legend(loc="center right")
-
-
-def rule_records(rules, money_unit: str = "亿元") -> list[dict]:
-    """The rules as the run's manifest records them; the charts read them back. ``scale`` turns
-    a threshold from model units into the unit shown (percent for ratios, ``money_unit`` for money)."""
-    out = []
-    for r in rules:
-        t = r.threshold
-        spec = ({"value": t.value} if t.value is not None else {"path": [list(p) for p in t.path]} if t.path
-                else {"series": t.series} if t.series is not None else {"points": [list(p) for p in t.points]})
-        scale, unit = display_scale(indicator_kind(r), money_unit)
-        out.append({"id": r.id, "pack": r.pack, "name": r.name, "comparator": r.comparator,
-                    "severity": r.level or r.severity, "severity_class": severity_class(r.severity),
-                    "headline": bool(r.headline), "reference": r.reference, "threshold": spec,
-                    "indicator_key": repr(r.indicator), "unit": unit, "scale": scale})
-    return out
 
 
 def planned_charts(manifest: dict, kinds: tuple[str, ...], rules: list[str] | None) -> list[str]:

@@ -16,16 +16,12 @@ import numpy as np
 import pandas as pd
 
 from fiscalsim.report.headline import first_event_years, severity_class, year_or_na
+from fiscalsim.report.kinds import MONEY_UNIT_CURRENCY, MONEY_UNITS
 from fiscalsim.report.population import QUANTILES
 from fiscalsim.scenario.schema import ParamValue
 from fiscalsim.triggers.rules import NEVER, first_fired
 from fiscalsim.units import UNITS
 
-#: Money units an output can use: factor from the currency's base unit (yuan or yen).
-MONEY_UNITS = {"亿元": 1e8, "万元": 1e4, "yuan": 1.0, "million yuan": 1e6, "billion yuan": 1e9,
-               "億円": 1e8, "万円": 1e4, "百万円": 1e6, "yen": 1.0}
-#: The currency of each money unit: an output's unit must be in its scenario's currency.
-MONEY_UNIT_CURRENCY = {u: ("yen" if u in ("億円", "万円", "百万円", "yen") else "yuan") for u in MONEY_UNITS}
 #: Key series that are not money, with their units.
 NON_MONEY_SERIES = {"population": "persons", "staff": "persons", "pension_retirees": "persons",
                     "services_per_capita": "yuan per person", "plan_active": "1 while a plan runs"}
@@ -86,6 +82,22 @@ def display_scale(kind: str, money_unit: str) -> tuple[float, str]:
     if kind == "money":
         return 1.0 / MONEY_UNITS[money_unit], money_unit
     return 1.0, kind
+
+
+def rule_records(rules, money_unit: str = "亿元") -> list[dict]:
+    """The rules as the run's manifest records them; the charts read them back. ``scale`` turns
+    a threshold from model units into the unit shown (percent for ratios, ``money_unit`` for money)."""
+    out = []
+    for r in rules:
+        t = r.threshold
+        spec = ({"value": t.value} if t.value is not None else {"path": [list(p) for p in t.path]} if t.path
+                else {"series": t.series} if t.series is not None else {"points": [list(p) for p in t.points]})
+        scale, unit = display_scale(indicator_kind(r), money_unit)
+        out.append({"id": r.id, "pack": r.pack, "name": r.name, "comparator": r.comparator,
+                    "severity": r.level or r.severity, "severity_class": severity_class(r.severity),
+                    "headline": bool(r.headline), "reference": r.reference, "threshold": spec,
+                    "indicator_key": repr(r.indicator), "unit": unit, "scale": scale})
+    return out
 
 
 def series_scale(name: str, money_unit: str) -> tuple[float, str]:
