@@ -158,12 +158,14 @@ class Results:
                               f"{self.scenario.name}: share of paths on which each rule has not fired yet",
                               self.source)
 
-    def plot_fans(self):
-        """Every rule's indicator (median, 10-90 %) with its thresholds, in one figure."""
-        from fiscalsim.report.fans import fans_overview, group_rules
+    def plot_fans(self, rules: list[str] | None = None):
+        """The indicators (median, 10-90 %) of the headline rules, or of ``rules``, with their
+        thresholds, in one figure."""
+        from fiscalsim.report.charts import fans_title
+        from fiscalsim.report.fans import fans_overview, group_rules, key_groups
 
-        return fans_overview(self.quantiles, group_rules(self.rules),
-                             f"{self.scenario.name}: each rule's indicator and its thresholds", self.source)
+        return fans_overview(self.quantiles, key_groups(group_rules(self.rules), rules),
+                             fans_title(self.scenario.name, rules), self.source)
 
     def plot_fan(self, rule: str):
         """The fan chart of one rule's indicator, with the thresholds of every rule that tests it."""
@@ -228,7 +230,9 @@ class Results:
 
 def draw_charts(folder: Path, kinds: tuple[str, ...], formats: tuple[str, ...],
                 progress: Callable[[int], None] | None) -> list[str]:
-    """The run's charts in ``folder`` (matplotlib is imported only here, when charts are drawn)."""
+    """The run's charts in ``folder`` (matplotlib is imported only here, when charts are drawn; the
+    manifest's ``timings_seconds.charts`` counts the import)."""
+    started = time.perf_counter()
     from fiscalsim.report.charts import draw_run_charts
 
-    return draw_run_charts(folder, kinds, None, formats, progress)
+    return draw_run_charts(folder, kinds, None, formats, progress, started)
