@@ -62,9 +62,8 @@ def graduate_cumulative(edges: np.ndarray, group_totals: np.ndarray) -> np.ndarr
     -------
     ndarray (..., edges[-1] - edges[0]), one value per single year of age.
     """
-    from scipy.interpolate import (
-        PchipInterpolator,  # here: importing scipy.interpolate takes ~0.3 s
-    )
+    # imported here: scipy.interpolate takes ~0.3 s to import and only graduation needs it
+    from scipy.interpolate import PchipInterpolator
 
     group_totals = np.asarray(group_totals, dtype=float)
     cum = np.concatenate(

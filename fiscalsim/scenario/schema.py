@@ -143,11 +143,11 @@ class ParamValue:
         normal : (n_paths,) standard normals for the distribution (correlated by the copula);
         innovations : (n_paths, n_years) standard normals for the process.
         """
-        from scipy import stats
+        from fiscalsim.scenario.inverse_cdf import normal_cdf
 
         base = self.series(years)[None, :]
         if self.distribution is not None:
-            u = np.clip(stats.norm.cdf(normal), 1e-12, 1 - 1e-12)
+            u = np.clip(normal_cdf(normal), 1e-12, 1 - 1e-12)
             base = np.broadcast_to(self.distribution.ppf(u)[:, None], (len(normal), len(years)))
         out = np.array(np.broadcast_to(base, (len(normal), len(years))), dtype=float)
         if self.process is not None:
