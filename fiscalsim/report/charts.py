@@ -203,11 +203,11 @@ def draw_run_charts(folder: Path, kinds: tuple[str, ...] = RUN_KINDS, rules: lis
     tables: dict[str, pd.DataFrame] = {}
     with tempfile.TemporaryDirectory(prefix=".charts-", dir=folder) as scratch:
         for stem in stems:
-            started = time.perf_counter()
+            chart_started = time.perf_counter()
             fig = run_chart(folder, manifest, stem, rules, tables)
             with chart_style():
                 save(fig, [Path(scratch) / f"{stem}.{ext}" for ext in fmt])
-            log.debug("chart %s: %.3f s", stem, time.perf_counter() - started)
+            log.debug("chart %s: %.3f s", stem, time.perf_counter() - chart_started)
             if progress is not None:
                 progress(1)
         for name in names:
