@@ -8,7 +8,11 @@ In one session this times
    books and triggers) as a subprocess, with ``--jobs 1`` and ``--jobs 2``: wall seconds, the
    ratio to the reference, the peak RSS of the largest process and (with psutil) of the whole
    process tree;
-3. a scaling table: 1k, 10k and 100k paths × 20, 40 and 80-year horizons (``--set
+3. the fixed costs around the simulation: ``python -m fiscalsim --help`` (importing the package
+   and defining the commands) and the charts of a default run (``fiscalsim run --seed 1``, the
+   scenario's 1,000 paths, charts on: the run's own timer ``timings_seconds.charts`` of its
+   manifest, matplotlib's import included; goal: under 1 s);
+4. a scaling table: 1k, 10k and 100k paths × 20, 40 and 80-year horizons (``--set
    simulation.horizon=…``), with the cost per path-year of the whole command and of its
    simulation stage (from the run's manifest).
 
@@ -121,20 +125,62 @@ def fiscalsim_run(n_paths: int, jobs: int, horizon: int | None = None) -> Measur
     return Measured(seconds, peak, tree, manifest["timings_seconds"]["simulate"], cpu)
 
 
+def startup() -> Measured:
+    """``python -m fiscalsim --help``: importing the package and defining the commands."""
+    seconds, peak, _, _, cpu = run_measured([sys.executable, "-m", "fiscalsim", "--help"], REPO)
+    return Measured(seconds, peak, cpu_seconds=cpu)
+
+
+def default_run_charts() -> tuple[Measured, float, str]:
+    """``fiscalsim run --seed 1`` with its charts (the scenario's paths): the command, the
+    seconds of its charts and how they were measured: the run's own timer (manifest
+    ``timings_seconds.charts``, matplotlib's import included) or, for a checkout from before that
+    timer, the wall time of the command less that of the same command with ``--no-charts``."""
+    measured = []
+    for charts in (True, False):
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [sys.executable, "-m", "fiscalsim", "run", "--seed", "1", "--out", f"{tmp}/res",
+                   *(() if charts else ("--no-charts",))]
+            seconds, peak, tree, _, cpu = run_measured(cmd, REPO)
+            timings = json.loads(Path(f"{tmp}/res/manifest.json").read_text())["timings_seconds"]
+        measured.append(Measured(seconds, peak, tree, timings["simulate"], cpu))
+        if charts and "charts" in timings:
+            return measured[0], timings["charts"], ("the run's timer, manifest timings_seconds.charts, "
+                                                    "matplotlib's import included")
+    return measured[0], measured[0].seconds - measured[1].seconds, (
+        "wall time with charts less wall time without; a checkout that imports matplotlib with --no-charts too "
+        "pays its import in both")
+
+
 def best(measure, repeat: int) -> Measured:
     runs = [measure() for _ in range(repeat)]
     return min(runs, key=lambda m: m.seconds)
 
 
+#: Functions timed by ``stages`` (module, name, label), where the checkout has them: the coupled
+#: loop's population and finance steps, or the projector and finance loop of the earlier layout.
+STAGE_TIMERS = (
+    ("fiscalsim.simulate.coupled", "demography_of_year", "population step (all years)"),
+    ("fiscalsim.finance.year", "finance_year", "finance year step (all years)"),
+    ("fiscalsim.simulate.engine", "project", "population projection"),
+    ("fiscalsim.simulate.engine", "simulate_finance", "finance year loop"),
+)
+
+
 def stages(n_paths: int) -> dict[str, float]:
-    """Seconds per stage of ``run_scenario`` in this process (one job): the projector, the
-    finance year loop, the rest of each block (economy, draws, triggers), and collecting."""
+    """Seconds of ``load_scenario`` (first and again), of ``run_scenario`` in this process (one
+    job) split into the population and finance steps and the rest of each block (economy, draws,
+    triggers, collecting), and of the report tables and their files."""
     sys.path.insert(0, str(REPO))
+    import importlib
+
+    start = time.perf_counter()
     from fiscalsim.scenario import bundled_scenario, load_scenario
-    from fiscalsim.simulate import engine as engine_module
     from fiscalsim.simulate.montecarlo import run_scenario
 
-    spent = {"population projection": 0.0, "finance year loop": 0.0}
+    imported = time.perf_counter() - start
+    spent: dict[str, float] = {}
+    patched = []
 
     def timed(func, key):
         def wrapper(*args, **kwargs):
@@ -145,27 +191,44 @@ def stages(n_paths: int) -> dict[str, float]:
                 spent[key] += time.perf_counter() - start
         return wrapper
 
-    saved = engine_module.project, engine_module.simulate_finance
-    engine_module.project = timed(saved[0], "population projection")
-    engine_module.simulate_finance = timed(saved[1], "finance year loop")
+    for module_name, name, label in STAGE_TIMERS:
+        module = importlib.import_module(module_name)
+        if hasattr(module, name):
+            patched.append((module, name, getattr(module, name)))
+            spent[label] = 0.0
+            setattr(module, name, timed(getattr(module, name), label))
     try:
+        start = time.perf_counter()
         sc = load_scenario(bundled_scenario())
+        first_load = time.perf_counter() - start  # with the imports it triggers (pandas, scipy.interpolate)
+        start = time.perf_counter()
+        load_scenario(bundled_scenario())
+        later_load = time.perf_counter() - start
         run_scenario(sc, 256, 1)  # warm-up (numba load)
         spent.update({k: 0.0 for k in spent})
         start = time.perf_counter()
         result = run_scenario(sc, n_paths, 1)
         total = time.perf_counter() - start
     finally:
-        engine_module.project, engine_module.simulate_finance = saved
+        for module, name, func in patched:
+            setattr(module, name, func)
     spent["everything else (economy, draws, triggers, collecting)"] = total - sum(spent.values())
     spent["run_scenario total"] = total
-    from fiscalsim.report.run import first_passage_table, pyramid_table, summary_table, write_tables
+    spent = {"importing fiscalsim.scenario and fiscalsim.simulate.montecarlo": imported,
+             "load_scenario, first in the process (its imports included)": first_load,
+             "load_scenario, again": later_load, **spent}
+    # the tables Results.save writes (fiscalsim/report/results.py)
+    from fiscalsim.report.run import summary_table, write_tables
+    from fiscalsim.report.tables import first_passage_wide, pyramid_table, summary_with_na
     from fiscalsim.report.tables import quantile_table as tidy_quantile_table
 
     def quantile_table(res):
         return tidy_quantile_table(res, "亿元")
 
-    for name, make in (("report: summary table", summary_table), ("report: first-passage table", first_passage_table),
+    def summary_wide(res):
+        return summary_with_na(summary_table(res))
+
+    for name, make in (("report: summary table", summary_wide), ("report: first-passage table", first_passage_wide),
                        ("report: quantile table", quantile_table), ("report: pyramid table", pyramid_table)):
         start = time.perf_counter()
         table = make(result)
@@ -285,6 +348,7 @@ def main() -> None:
           f"{by_jobs[1].seconds:.2f} s vs {by_jobs[2].seconds:.2f} s "
           f"(simulation stage {by_jobs[1].simulate_seconds:.2f} s vs {by_jobs[2].simulate_seconds:.2f} s)")
 
+    print_fixed_costs(args.repeat)
     if args.no_scaling:
         print_stages(args.paths)
         return
@@ -304,12 +368,30 @@ def main() -> None:
     print(f"\nload average after: {os.getloadavg()[0]:.2f}")
 
 
+def print_fixed_costs(repeat: int) -> None:
+    """Start-up and the charts of a default run, each the best of ``repeat`` runs."""
+    start = best(startup, repeat)
+    runs = [default_run_charts() for _ in range(repeat)]
+    command, charts, how = min(runs, key=lambda r: r[1])
+    print("\n## Fixed costs around the simulation\n")
+    print(f"start-up, `python -m fiscalsim --help`: {start.seconds:.2f} s wall, {start.cpu_seconds:.2f} s CPU")
+    print(f"charts of a default run (`fiscalsim run --seed 1`, {command_paths()} paths, PNG; {how}): {charts:.2f} s "
+          f"(goal: under 1 s; the whole command {command.seconds:.2f} s, its simulation stage "
+          f"{command.simulate_seconds:.2f} s)")
+
+
+def command_paths() -> str:
+    code = "from fiscalsim.scenario import bundled_scenario, load_scenario; print(load_scenario(bundled_scenario()).default_paths)"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    return f"{int(proc.stdout):,}" if proc.returncode == 0 else "the scenario's"
+
+
 def print_stages(n_paths: int) -> None:
     """The stage table, measured in a fresh process (so that this one stays small: a child's
     peak RSS counts the parent's at the fork)."""
     out = subprocess.run([sys.executable, __file__, "--stages-only", "--paths", str(n_paths)], cwd=REPO,
                          capture_output=True, text=True, check=True).stdout
-    print(f"\n## Where the simulation stage's time goes ({n_paths:,} paths, one process, in-process timers)\n")
+    print(f"\n## Where the time goes ({n_paths:,} paths, one process, in-process timers)\n")
     print("| stage | seconds |")
     print("|---|---:|")
     for name, seconds in json.loads(out).items():

@@ -26,8 +26,8 @@ from fiscalsim.cli_options import (
     year_option,
 )
 from fiscalsim.progress import stages
-from fiscalsim.report.charts import KINDS as CHART_KINDS
-from fiscalsim.report.tables import MONEY_UNITS
+from fiscalsim.report.kinds import KINDS as CHART_KINDS
+from fiscalsim.report.kinds import MONEY_UNITS, RUN_KINDS
 from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
 
 log = logging.getLogger("fiscalsim")
@@ -171,7 +171,8 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
 @out_option("results/run")
 @year_option("of the population pyramid")
 @click.option("--charts/--no-charts", default=True, show_default=True,
-              help="Draw the headline, survival, fan and pyramid charts (PNG; 'fiscalsim chart' draws more, "
+              help="Draw the headline, survival, fan (the headline rules' indicators) and pyramid charts (PNG; "
+                   "'fiscalsim chart' draws more, "
                    "and SVG/PDF).")
 @click.option("--report", is_flag=True, help="Also write report.html: the self-contained page of the run.")
 @set_option
@@ -188,7 +189,6 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
     """
     from fiscalsim.api import as_scenario
     from fiscalsim.api import run as run_api
-    from fiscalsim.report.charts import RUN_KINDS
     from fiscalsim.report.run import format_summary, summary_table
 
     t0 = time.perf_counter()
@@ -317,10 +317,12 @@ def books(scenario: str | None, out_dir: str, overwrite: bool, overrides: tuple[
 @click.argument("results", type=click.Path(exists=True, file_okay=False))
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(list(CHART_KINDS)),
               help="Chart kinds (default: all): headline (first restructuring- or default-class event), survival "
-                   "(by severity class), fans (every indicator in one figure), fan (one chart per indicator), "
+                   "(by severity class), fans (the indicators of the headline rules, or of --rule, in one figure), "
+                   "fan (one chart per indicator), "
                    "pyramid. Budget stacks come from 'books', option survival curves and waterfalls from "
                    "'compare', heat maps from 'sweep', importance bars from 'sensitivity'.")
-@click.option("--rule", "rules", multiple=True, help="Rules whose fan charts to draw (default: all of the run's).")
+@click.option("--rule", "rules", multiple=True, help="Rules whose fan charts to draw (default: all of the run's for 'fan', the "
+                   "headline rules for 'fans').")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["png", "svg", "pdf"]),
               help="File formats (default: png and svg).")
 @user_errors

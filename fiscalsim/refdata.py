@@ -1,16 +1,22 @@
 """Readers for the reference tables shipped in ``fiscalsim/data`` (see its PROVENANCE.md).
 
-Each reader returns plain arrays with the age axis last; results are cached because the files are
-immutable package data.
+Each reader returns plain arrays with the age axis last. The files are immutable package data, so
+each is parsed once per process (with the standard ``csv`` module: pandas is imported only by the
+functions that return a DataFrame) and the arrays a scenario reads many times — a period's
+``mₓ``, a year's fertility pattern — are cached and returned read-only.
 """
 
 from __future__ import annotations
 
+import csv
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SEX_ORDER = ("male", "female")
 CENSUS_AGE_GROUPS = ["0", "1-4"] + [f"{a}-{a + 4}" for a in range(5, 85, 5)] + ["85+"]
@@ -27,8 +33,26 @@ def _check_country(country: str) -> str:
 
 
 def _read(name: str) -> pd.DataFrame:
+    import pandas as pd
+
     with resources.files("fiscalsim.data").joinpath(name).open("rb") as fh:
         return pd.read_csv(fh)
+
+
+@cache
+def _columns(name: str) -> dict[str, tuple[str, ...]]:
+    """A shipped CSV file as column name → cells (text), parsed once."""
+    with resources.files("fiscalsim.data").joinpath(name).open("r", encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh)
+        header = next(rows)
+        cells = list(zip(*rows, strict=True))
+    return dict(zip(header, cells, strict=True))
+
+
+def _read_only(values: list) -> np.ndarray:
+    out = np.array(values, dtype=float)
+    out.flags.writeable = False
+    return out
 
 
 @cache
@@ -74,19 +98,21 @@ def wpp_mx_table(country: str = "china") -> pd.DataFrame:
     return _read(f"wpp2024_{_check_country(country)}_mx.csv")
 
 
+@cache
 def wpp_mx_abridged(period: str, country: str = "china") -> np.ndarray:
-    """WPP 2024 ``mₓ`` of ``country`` for a five-year period (e.g. ``"2020-2025"``): ``(2, 22)``."""
-    df = wpp_mx_table(country)
-    df = df[df["period"] == period]
-    if df.empty:
+    """WPP 2024 ``mₓ`` of ``country`` for a five-year period (e.g. ``"2020-2025"``): ``(2, 22)``,
+    read-only (cached)."""
+    cols = _columns(f"wpp2024_{_check_country(country)}_mx.csv")
+    mx = {(sex, age): float(value) for p, sex, age, value in zip(cols["period"], cols["sex"], cols["age"], cols["mx"],
+                                                                  strict=True) if p == period}
+    if not mx:
         raise KeyError(f"no WPP mortality for period {period!r}")
-    wide = df.pivot(index="sex", columns="age", values="mx")
-    cols = ["0", "1"] + [str(a) for a in range(5, 100, 5)] + ["100+"]
-    return wide.loc[list(SEX_ORDER), cols].to_numpy(dtype=float)
+    ages = ["0", "1"] + [str(a) for a in range(5, 100, 5)] + ["100+"]
+    return _read_only([[mx[(sex, age)] for age in ages] for sex in SEX_ORDER])
 
 
 def wpp_mx_periods(country: str = "china") -> list[str]:
-    return sorted(wpp_mx_table(country)["period"].unique())
+    return sorted(set(_columns(f"wpp2024_{_check_country(country)}_mx.csv")["period"]))
 
 
 @cache
@@ -94,13 +120,21 @@ def wpp_asfr_table(country: str = "china") -> pd.DataFrame:
     return _read(f"wpp2024_{_check_country(country)}_percent_asfr.csv")
 
 
+def wpp_asfr_years(country: str = "china") -> list[int]:
+    """The years of ``country``'s WPP fertility pattern, in file order (with repeats)."""
+    return [int(y) for y in _columns(f"wpp2024_{_check_country(country)}_percent_asfr.csv")["year"]]
+
+
+@cache
 def wpp_percent_asfr(year: int, country: str = "china") -> np.ndarray:
-    """Percent of TFR by age group 10-14 … 50-54 in ``year`` (``country``): ``(9,)``."""
-    df = wpp_asfr_table(country)
-    df = df[df["year"] == year].set_index("age")
-    if df.empty:
+    """Percent of TFR by age group 10-14 … 50-54 in ``year`` (``country``): ``(9,)``, read-only
+    (cached)."""
+    cols = _columns(f"wpp2024_{_check_country(country)}_percent_asfr.csv")
+    percent = {age: float(value) for age, y, value in zip(cols["age"], cols["year"], cols["percent_asfr"],
+                                                           strict=True) if int(y) == year}
+    if not percent:
         raise KeyError(f"no WPP fertility pattern for {year}")
-    return df.loc[WPP_ASFR_AGES, "percent_asfr"].to_numpy(dtype=float)
+    return _read_only([percent[age] for age in WPP_ASFR_AGES])
 
 
 @cache
@@ -108,11 +142,21 @@ def wpp_indicators(country: str = "china") -> pd.DataFrame:
     return _read(f"wpp2024_{_check_country(country)}_indicators.csv")
 
 
+@cache
+def _indicator_by_year(name: str, country: str) -> dict[int, float]:
+    cols = _columns(f"wpp2024_{_check_country(country)}_indicators.csv")
+    out: dict[int, float] = {}
+    for indicator, year, value in zip(cols["indicator"], cols["year"], cols["value"], strict=True):
+        if indicator == name:
+            out.setdefault(int(year), float(value))  # the first row of a year (estimate before projection)
+    return out
+
+
 def wpp_indicator(name: str, years: np.ndarray, country: str = "china") -> np.ndarray:
     """An annual WPP indicator (``tfr``, ``srb``, ``e0_male``, ``e0_female``) of ``country`` for ``years``."""
-    df = wpp_indicators(country)
-    df = df[df["indicator"] == name].drop_duplicates("year", keep="first").set_index("year")
-    missing = set(np.asarray(years).tolist()) - set(df.index)
+    by_year = _indicator_by_year(name, country)
+    wanted = np.asarray(years).tolist()
+    missing = set(wanted) - set(by_year)
     if missing:
         raise KeyError(f"WPP {name} has no value for {sorted(missing)[:5]}")
-    return df.loc[np.asarray(years), "value"].to_numpy(dtype=float)
+    return np.array([by_year[y] for y in wanted], dtype=float)

@@ -3,8 +3,13 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from hypothesis import settings
 
 matplotlib.use("Agg")
+# No timed unit tests (house rule): hypothesis's default 200 ms deadline per example would time
+# the first example, which pays for lazy imports (scipy.interpolate is imported on first use).
+settings.register_profile("fiscalsim", deadline=None)
+settings.load_profile("fiscalsim")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

@@ -110,3 +110,18 @@ def test_a_size_dependent_threshold_is_drawn_as_a_band():
     assert spans, "the threshold band"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("restructuring: > 90-120% (by size) band" in t for t in labels), labels
+
+
+def test_a_runs_fans_show_the_indicators_of_the_headline_rules(res):
+    from fiscalsim.report.fans import group_rules, key_groups, makes_headline
+
+    groups = group_rules(res.rules)
+    key = key_groups(groups)
+    assert 0 < len(key) < len(groups)
+    assert all(any(makes_headline(r) for r in records) for _, records in key)
+    shown = [ax for ax in res.plot_fans().axes if ax.get_visible()]
+    assert len(shown) == len(key)
+    chosen = key_groups(groups, ["china_debt_ratio_warning"])
+    assert [r["id"] for _, records in chosen for r in records] == ["china_debt_ratio_warning"]
+    warnings_only = [{**r, "severity_class": "warning"} for r in res.rules]
+    assert key_groups(group_rules(warnings_only)) == group_rules(warnings_only)  # none makes the headline: all

@@ -4,6 +4,8 @@ import textwrap
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
@@ -203,3 +205,31 @@ def test_adding_an_uncertain_parameter_does_not_shift_the_others(tmp_path):
     za = draw_normals(list(one.uncertain), None, 3, 0, 50)
     zb = draw_normals(list(two.uncertain), None, 3, 0, 50)
     np.testing.assert_array_equal(za["economy.wage_growth"], zb["economy.wage_growth"])
+
+
+@settings(max_examples=80)
+@given(seed=st.integers(0, 2**32 - 1), loc=st.floats(-1e6, 1e6), scale=st.floats(1e-6, 1e6),
+       mode=st.floats(0, 1), n=st.integers(1, 50))
+def test_distribution_functions_without_scipy_stats_equal_scipy_stats_bitwise(seed, loc, scale, mode, n):
+    """The draws' normal CDF and normal and triangular inverse CDFs (fiscalsim.scenario.inverse_cdf)
+    give the very numbers scipy.stats gives, edge cases (0, 1, zero scale) included."""
+    from fiscalsim.scenario.inverse_cdf import normal_cdf, normal_ppf, triangular_ppf
+
+    rng = np.random.default_rng(seed)
+    normals = rng.standard_normal(n) * 4
+    u = np.clip(stats.norm.cdf(normals), 1e-12, 1 - 1e-12)
+    edges = np.array([0.0, 1e-12, 0.5, 1 - 1e-12, 1.0])
+
+    def same(a, b) -> bool:
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+    assert same(normal_cdf(normals), stats.norm.cdf(normals))
+    assert same(normal_cdf(np.array([-np.inf, np.inf, np.nan])), stats.norm.cdf([-np.inf, np.inf, np.nan]))
+    for q in (u, edges, np.array(0.5)):
+        assert same(normal_ppf(q), stats.norm.ppf(q))
+        assert same(normal_ppf(q, loc, scale), stats.norm.ppf(q, loc=loc, scale=scale))
+        assert same(triangular_ppf(q, mode, loc, scale), stats.triang.ppf(q, mode, loc=loc, scale=scale))
+        with np.errstate(invalid="ignore"):  # scipy's bounds of a zero-scale normal: ±inf × 0
+            assert same(normal_ppf(q, loc, 0.0), stats.norm.ppf(q, loc=loc, scale=0.0))
+            assert same(triangular_ppf(q, mode, loc, 0.0), stats.triang.ppf(q, mode, loc=loc, scale=0.0))

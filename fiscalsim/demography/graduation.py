@@ -15,7 +15,6 @@ preserves monotonicity, non-negative group totals give non-negative single-year 
 from __future__ import annotations
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
 
 
 def parse_age_groups(labels: list[str]) -> tuple[np.ndarray, bool]:
@@ -63,6 +62,9 @@ def graduate_cumulative(edges: np.ndarray, group_totals: np.ndarray) -> np.ndarr
     -------
     ndarray (..., edges[-1] - edges[0]), one value per single year of age.
     """
+    # imported here: scipy.interpolate takes ~0.3 s to import and only graduation needs it
+    from scipy.interpolate import PchipInterpolator
+
     group_totals = np.asarray(group_totals, dtype=float)
     cum = np.concatenate(
         [np.zeros(group_totals.shape[:-1] + (1,)), np.cumsum(group_totals, axis=-1)], axis=-1

@@ -21,16 +21,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from fiscalsim.report.fans import fan_chart, fans_overview, group_rules
+from fiscalsim.report.fans import fan_chart, fans_overview, group_rules, key_groups, makes_headline
 from fiscalsim.report.files import replace_file, writable_in_results, write_json
 from fiscalsim.report.headline import (
     HEADLINE_LABEL,
     SEVERITY_CLASSES,
-    severity_class,
     stand_in_label,
     year_quantile,
     year_text,
 )
+from fiscalsim.report.kinds import KINDS, RUN_KINDS  # noqa: F401 (the chart kinds, named here too)
 from fiscalsim.report.style import (
     CLASS_COLOURS,
     LINESTYLES,
@@ -41,15 +41,10 @@ from fiscalsim.report.style import (
     new_figure,
     save,
 )
-from fiscalsim.report.tables import display_scale, indicator_kind
 from fiscalsim.triggers.rules import NEVER
 
 log = logging.getLogger(__name__)
 
-#: Chart kinds: ``fan`` draws one chart per indicator, ``fans`` all indicators in one figure.
-KINDS = ("headline", "survival", "fans", "fan", "pyramid")
-#: What ``run`` draws by default: few charts, each worth putting in a report.
-RUN_KINDS = ("headline", "survival", "fans", "pyramid")
 #: Most curves in one survival panel (one distinct colour each).
 MAX_CURVES = 8
 
@@ -86,7 +81,7 @@ def _survival_panel(ax, curves: list[Curve], years: np.ndarray) -> None:
     """Each curve its own colour (at most ``MAX_CURVES`` per panel), the line style by family."""
     families = list(dict.fromkeys(c.family for c in curves))
     for i, c in enumerate(curves):
-        share = [100.0 * np.mean(c.first_passage > y) for y in years]
+        share = 100.0 * np.mean(c.first_passage[None, :] > years[:, None], axis=1)  # by year
         ax.step(years, share, where="post", color=PACK_COLOURS[i % len(PACK_COLOURS)],
                 linestyle=LINESTYLES[families.index(c.family) % len(LINESTYLES)], linewidth=1.5, label=c.label)
     ax.set_ylim(-3, 103)
@@ -129,13 +124,14 @@ def headline_chart(first_years: np.ndarray, years: np.ndarray, key_years: list[i
     year (cumulative) and in each year, with the median, the 10-90 % range and key years."""
     horizon = int(years[-1])
     with chart_style():
-        fig = new_figure(9, 4.8)
+        fig = new_figure(9, 4.8, layout=None)
         ax = fig.add_subplot()
         if n_rules == 0:
             _no_headline(ax)
         else:
             _headline_axes(ax, first_years, years, key_years, horizon)
         ax.set_title(title)
+        margins(fig, left=0.65, right=0.2, top=0.35, bottom=0.75)
         footer(fig, source)
     return fig
 
@@ -149,7 +145,7 @@ def _no_headline(ax) -> None:
 
 def _headline_axes(ax, first_years: np.ndarray, years: np.ndarray, key_years: list[int], horizon: int) -> None:
     colour = CLASS_COLOURS["restructuring"]
-    yearly = [100.0 * np.mean(first_years == y) for y in years]
+    yearly = 100.0 * np.mean(first_years[None, :] == years[:, None], axis=1)  # by year
     cumulative = np.cumsum(yearly)
     ax.stairs(yearly, np.append(years, years[-1] + 1) - 0.5, fill=True, color=colour, alpha=0.35,
               label="% of paths: first event in the year")
@@ -176,22 +172,6 @@ def _headline_axes(ax, first_years: np.ndarray, years: np.ndarray, key_years: li
     ax.legend(loc="center right")
 
 
-def rule_records(rules, money_unit: str = "亿元") -> list[dict]:
-    """The rules as the run's manifest records them; the charts read them back. ``scale`` turns
-    a threshold from model units into the unit shown (percent for ratios, ``money_unit`` for money)."""
-    out = []
-    for r in rules:
-        t = r.threshold
-        spec = ({"value": t.value} if t.value is not None else {"path": [list(p) for p in t.path]} if t.path
-                else {"series": t.series} if t.series is not None else {"points": [list(p) for p in t.points]})
-        scale, unit = display_scale(indicator_kind(r), money_unit)
-        out.append({"id": r.id, "pack": r.pack, "name": r.name, "comparator": r.comparator,
-                    "severity": r.level or r.severity, "severity_class": severity_class(r.severity),
-                    "headline": bool(r.headline), "reference": r.reference, "threshold": spec,
-                    "indicator_key": repr(r.indicator), "unit": unit, "scale": scale})
-    return out
-
-
 def planned_charts(manifest: dict, kinds: tuple[str, ...], rules: list[str] | None) -> list[str]:
     """File stems the kinds draw (``fan_<indicator>`` per indicator group of the chosen rules)."""
     records = manifest["rules"]
@@ -204,12 +184,15 @@ def planned_charts(manifest: dict, kinds: tuple[str, ...], rules: list[str] | No
 
 def draw_run_charts(folder: Path, kinds: tuple[str, ...] = RUN_KINDS, rules: list[str] | None = None,
                     fmt: tuple[str, ...] = ("png", "svg"),
-                    progress: Callable[[int], None] | None = None) -> list[str]:
+                    progress: Callable[[int], None] | None = None, started: float | None = None) -> list[str]:
     """Draw charts from a ``run`` results folder; returns the file names written.
 
     Only new files or files the folder's manifest lists are written (each atomically), and the
-    manifest then lists the charts too. ``progress(1)`` is called after each chart.
+    manifest then lists the charts too, with the seconds they took (``timings_seconds.charts``,
+    from ``started``, a ``time.perf_counter()`` reading, when given: e.g. before matplotlib was
+    imported). ``progress(1)`` is called after each chart.
     """
+    started = time.perf_counter() if started is None else started
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     known = [r["id"] for r in manifest["rules"]]
     unknown = [r for r in rules or [] if r not in known]
@@ -218,18 +201,20 @@ def draw_run_charts(folder: Path, kinds: tuple[str, ...] = RUN_KINDS, rules: lis
     stems = planned_charts(manifest, kinds, rules)
     names = [f"{stem}.{ext}" for stem in stems for ext in fmt]
     writable_in_results(folder, names)
+    tables: dict[str, pd.DataFrame] = {}
     with tempfile.TemporaryDirectory(prefix=".charts-", dir=folder) as scratch:
         for stem in stems:
-            started = time.perf_counter()
-            fig = run_chart(folder, manifest, stem)
+            chart_started = time.perf_counter()
+            fig = run_chart(folder, manifest, stem, rules, tables)
             with chart_style():
                 save(fig, [Path(scratch) / f"{stem}.{ext}" for ext in fmt])
-            log.debug("chart %s: %.3f s", stem, time.perf_counter() - started)
+            log.debug("chart %s: %.3f s", stem, time.perf_counter() - chart_started)
             if progress is not None:
                 progress(1)
         for name in names:
             os.replace(Path(scratch) / name, folder / name)
     manifest["files"] = list(dict.fromkeys([*manifest.get("files", []), *names]))
+    manifest.setdefault("timings_seconds", {})["charts"] = round(time.perf_counter() - started, 3)
     replace_file(folder / "manifest.json", lambda tmp: write_json(tmp, manifest))
     return names
 
@@ -241,29 +226,46 @@ def chart_source(manifest: dict) -> str:
     return text if not note else f"{stand_in_label(note)} — {text}"
 
 
-def run_chart(folder: Path, manifest: dict, stem: str):
-    """One chart of a run results folder, by file stem; returns the figure."""
+def run_chart(folder: Path, manifest: dict, stem: str, rules: list[str] | None = None,
+              tables: dict[str, pd.DataFrame] | None = None):
+    """One chart of a run results folder, by file stem; returns the figure. ``rules`` chooses the
+    indicators of the ``fans`` overview (default: the headline rules'); ``tables`` keeps the CSV
+    tables read, for the next chart."""
     years = np.arange(manifest["years"][0], manifest["years"][1] + 1)
     source, name, records = chart_source(manifest), manifest["scenario_name"], manifest["rules"]
+    tables = {} if tables is None else tables
     if stem == "headline":
-        fp = pd.read_csv(folder / "first_passage.csv")
-        n_rules = sum(r["severity_class"] != "warning" and r.get("headline", True) for r in records)
+        fp = results_table(folder, "first_passage", tables)
+        n_rules = sum(makes_headline(r) for r in records)
         return headline_chart(_never(fp["first_restructuring_or_default"]), years, manifest["key_years"], n_rules,
                               f"{name}: {HEADLINE_LABEL}", source)
     if stem == "survival":
-        fp = pd.read_csv(folder / "first_passage.csv")
+        fp = results_table(folder, "first_passage", tables)
         return survival_chart(run_survival_curves(fp, records), years,
                               f"{name}: share of paths on which each rule has not fired yet", source)
     if stem == "pyramid":
         from fiscalsim.report.population import pyramid_figure_quantiles
 
-        return pyramid_figure_quantiles(pd.read_csv(folder / "pyramid.csv"), f"{name}: population pyramid", source)
-    quantiles = pd.read_csv(folder / "quantiles.csv")
+        return pyramid_figure_quantiles(results_table(folder, "pyramid", tables), f"{name}: population pyramid",
+                                        source)
+    quantiles = results_table(folder, "quantiles", tables)
     groups = group_rules(records)
     if stem == "fans":
-        return fans_overview(quantiles, groups, f"{name}: each rule's indicator and its thresholds", source)
+        return fans_overview(quantiles, key_groups(groups, rules), fans_title(name, rules), source)
     group = next(rs for s, rs in groups if f"fan_{s}" == stem)
     return fan_chart(quantiles, group, source)
+
+
+def fans_title(scenario_name: str, rules: list[str] | None) -> str:
+    what = "the chosen rules' indicators" if rules is not None else "the headline rules' indicators"
+    return f"{scenario_name}: {what} and their thresholds"
+
+
+def results_table(folder: Path, name: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """``name``.csv of a results folder, read once per set of charts."""
+    if name not in tables:
+        tables[name] = pd.read_csv(folder / f"{name}.csv")
+    return tables[name]
 
 
 def tornado_chart(result, horizon: int, out: list[Path], source: str) -> None:

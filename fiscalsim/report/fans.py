@@ -38,6 +38,21 @@ def group_rules(records: list[dict]) -> list[tuple[str, list[dict]]]:
     return [(_common_stem([r["id"] for r in rs]), rs) for rs in groups.values()]
 
 
+def makes_headline(record: dict) -> bool:
+    """Whether a rule (as the manifest records it) counts towards the headline: a restructuring-
+    or default-class rule of a headline pack."""
+    return record["severity_class"] != "warning" and record.get("headline", True)
+
+
+def key_groups(groups: list[tuple[str, list[dict]]], rules: list[str] | None = None) -> list[tuple[str, list[dict]]]:
+    """The indicator groups a run's fan overview shows: those testing one of ``rules`` when given,
+    else those of the rules that make the headline (every group when no rule does)."""
+    if rules is not None:
+        return [(stem, rs) for stem, rs in groups if any(r["id"] in rules for r in rs)]
+    key = [(stem, rs) for stem, rs in groups if any(makes_headline(r) for r in rs)]
+    return key or groups
+
+
 def _common_stem(ids: list[str]) -> str:
     if len(ids) == 1:
         return ids[0]
@@ -172,9 +187,10 @@ def fan_chart(quantiles: pd.DataFrame, records: list[dict], source: str):
 
 
 def fans_overview(quantiles: pd.DataFrame, groups: list[tuple[str, list[dict]]], title: str, source: str):
-    """Every indicator in one figure of small multiples (the run's default fan chart)."""
+    """The groups' indicators in one figure of small multiples (a run draws those of the headline
+    rules: :func:`key_groups`)."""
     n = len(groups)
-    cols = min(4, n)
+    cols = overview_columns(n)
     rows = math.ceil(n / cols)
     with chart_style():
         fig = new_figure(3.3 * cols, 2.45 * rows + 1.1, layout=None)
@@ -188,11 +204,19 @@ def fans_overview(quantiles: pd.DataFrame, groups: list[tuple[str, list[dict]]],
             ax.yaxis.set_major_locator(MaxNLocator(5))
         for ax in list(axes.flat)[n:]:
             ax.set_visible(False)
-        margins(fig, left=0.6, right=0.15, top=0.75, bottom=0.75, hspace=0.55, wspace=0.32)
+        margins(fig, left=0.6, right=0.15, top=0.75, bottom=0.85, hspace=0.55, wspace=0.32)
         _overview_legend(fig)
         fig.suptitle(title, fontsize=11, y=1 - 0.12 / fig.get_figheight(), va="top")
         footer(fig, source)
     return fig
+
+
+def overview_columns(n_panels: int) -> int:
+    """Columns of the small multiples: one row up to four panels, then rows of three (up to nine
+    panels) or four."""
+    if n_panels <= 4:
+        return max(n_panels, 1)
+    return 3 if n_panels <= 9 else 4
 
 
 def _overview_legend(fig) -> None:

@@ -85,12 +85,12 @@ def pyramid_figure_quantiles(table: pd.DataFrame, title: str, source: str):
 def _draw_pyramid(base: np.ndarray, target_q: np.ndarray, base_year: int, target_year: int, title: str,
                   source: str):
     """base : (2, n_ages); target_q : (3, 2, n_ages) — the 10 %, 50 % and 90 % quantiles."""
-    from fiscalsim.report.style import chart_style, footer, new_figure
+    from fiscalsim.report.style import chart_style, footer, margins, new_figure
 
     ages = np.arange(base.shape[-1])
     q10, q50, q90 = target_q
     with chart_style():
-        fig = new_figure(8, 7)
+        fig = new_figure(8, 7, layout=None)
         ax = fig.add_subplot()
         for s, sign, colour, label in ((0, -1, "#3b6ea5", "men"), (1, 1, "#c0504d", "women")):
             ax.fill_betweenx(ages, 0, sign * q50[s], step="mid", color=colour, alpha=0.55, linewidth=0,
@@ -108,6 +108,7 @@ def _draw_pyramid(base: np.ndarray, target_q: np.ndarray, base_year: int, target
         ax.set_title(title)
         ax.grid(axis="y", alpha=0)
         ax.legend(loc="upper right")
+        margins(fig, left=0.7, right=0.25, top=0.4, bottom=0.8)
         footer(fig, source)
     return fig
 

@@ -17,15 +17,6 @@ import numpy as np
 import pandas as pd
 
 from fiscalsim import __version__
-from fiscalsim.report.charts import (
-    RUN_KINDS,
-    draw_run_charts,
-    headline_chart,
-    rule_records,
-    run_survival_curves,
-    survival_chart,
-)
-from fiscalsim.report.fans import fan_chart, fans_overview, group_rules
 from fiscalsim.report.files import atomic_directory, write_json
 from fiscalsim.report.headline import (
     HEADLINE_LABEL,
@@ -35,6 +26,7 @@ from fiscalsim.report.headline import (
     headline_text,
     stand_in_label,
 )
+from fiscalsim.report.kinds import RUN_KINDS
 from fiscalsim.report.run import summary_table, write_tables
 from fiscalsim.report.tables import (
     assumptions_table,
@@ -42,6 +34,7 @@ from fiscalsim.report.tables import (
     first_passage_wide,
     pyramid_table,
     quantile_table,
+    rule_records,
     summary_long,
     summary_with_na,
 )
@@ -161,23 +154,33 @@ class Results:
 
     def plot_headline(self):
         """When the first restructuring- or default-class event happens (a matplotlib Figure)."""
+        from fiscalsim.report.charts import headline_chart
+
         return headline_chart(self.first_event_years, self.years, self.key_years,
                               len(headline_rules(self.raw.rules)), f"{self.scenario.name}: {HEADLINE_LABEL}",
                               self.source)
 
     def plot_survival(self):
         """Share of paths on which each rule has not fired yet, by severity class."""
+        from fiscalsim.report.charts import run_survival_curves, survival_chart
+
         return survival_chart(run_survival_curves(first_passage_wide(self.raw), self.rules), self.years,
                               f"{self.scenario.name}: share of paths on which each rule has not fired yet",
                               self.source)
 
-    def plot_fans(self):
-        """Every rule's indicator (median, 10-90 %) with its thresholds, in one figure."""
-        return fans_overview(self.quantiles, group_rules(self.rules),
-                             f"{self.scenario.name}: each rule's indicator and its thresholds", self.source)
+    def plot_fans(self, rules: list[str] | None = None):
+        """The indicators (median, 10-90 %) of the headline rules, or of ``rules``, with their
+        thresholds, in one figure."""
+        from fiscalsim.report.charts import fans_title
+        from fiscalsim.report.fans import fans_overview, group_rules, key_groups
+
+        return fans_overview(self.quantiles, key_groups(group_rules(self.rules), rules),
+                             fans_title(self.scenario.name, rules), self.source)
 
     def plot_fan(self, rule: str):
         """The fan chart of one rule's indicator, with the thresholds of every rule that tests it."""
+        from fiscalsim.report.fans import fan_chart, group_rules
+
         for _, records in group_rules(self.rules):
             if any(r["id"] == rule for r in records):
                 return fan_chart(self.quantiles, records, self.source)
@@ -217,7 +220,7 @@ class Results:
                 "simulate": round(self.seconds, 3), "tables": round(time.perf_counter() - started, 3)}}))
             if report and "svg" not in formats:  # the report embeds the same drawings
                 formats = (*formats, "svg")
-            written = draw_run_charts(tmp, charts, None, formats, progress) if charts else []
+            written = draw_charts(tmp, charts, formats, progress) if charts else []
             if report:
                 from fiscalsim.report.html import write_report
 
@@ -233,3 +236,13 @@ class Results:
         with tempfile.TemporaryDirectory() as tmp:
             self.save(Path(tmp) / "run", charts=())
             return report_html(Path(tmp) / "run")
+
+
+def draw_charts(folder: Path, kinds: tuple[str, ...], formats: tuple[str, ...],
+                progress: Callable[[int], None] | None) -> list[str]:
+    """The run's charts in ``folder`` (matplotlib is imported only here, when charts are drawn; the
+    manifest's ``timings_seconds.charts`` counts the import)."""
+    started = time.perf_counter()
+    from fiscalsim.report.charts import draw_run_charts
+
+    return draw_run_charts(folder, kinds, None, formats, progress, started)

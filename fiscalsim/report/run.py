@@ -14,7 +14,6 @@ from fiscalsim.triggers.rules import (
     NEVER,
     SEVERITIES,
     first_fired,
-    headline_passage,
 )
 
 
@@ -46,14 +45,6 @@ def summary_table(result: RunResult, key_years: list[int] | None = None) -> pd.D
     table.attrs["base_year_rules"] = [r.id for r, b in zip(result.rules, result.base_condition, strict=True) if b]
     table.insert(4, "holds_in_base_year", result.base_condition)
     return table
-
-
-def first_passage_table(result: RunResult) -> pd.DataFrame:
-    df = pd.DataFrame(result.first_passage, columns=result.rule_ids)
-    df.insert(0, "path", np.arange(len(df)))
-    df["first_rule"] = first_fired(result.first_passage, result.rule_ids)
-    df["first_restructuring_or_default"] = headline_passage(result.first_passage, result.rules)
-    return df
 
 
 def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> list[str]:
@@ -97,14 +88,3 @@ def format_summary(table: pd.DataFrame, horizon: int) -> str:
     if base:
         lines.append(f"already holding in the base year (data, not evaluated): {', '.join(base)}")
     return "\n".join(lines)
-
-
-def pyramid_table(result: RunResult) -> pd.DataFrame:
-    """City population by year (base and report year), sex and single age: quantiles over paths."""
-    q = np.quantile(result.pyramid, [0.1, 0.5, 0.9], axis=0)  # (3, 2 years, 2 sexes, 101)
-    frames = []
-    for i, year in enumerate(result.pyramid_years):
-        for s, sex in enumerate(("male", "female")):
-            frames.append(pd.DataFrame({"year": year, "sex": sex, "age": np.arange(q.shape[-1]),
-                                        "q10": q[0, i, s], "q50": q[1, i, s], "q90": q[2, i, s]}))
-    return pd.concat(frames, ignore_index=True)

@@ -10,22 +10,20 @@ Conventions (the same in every table, file and chart):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from fiscalsim.report.headline import first_event_years, severity_class, year_or_na
+from fiscalsim.report.kinds import MONEY_UNIT_CURRENCY, MONEY_UNITS
+from fiscalsim.report.pathquantiles import path_quantiles
 from fiscalsim.report.population import QUANTILES
 from fiscalsim.scenario.schema import ParamValue
 from fiscalsim.triggers.rules import NEVER, first_fired
 from fiscalsim.units import UNITS
 
-#: Money units an output can use: factor from the currency's base unit (yuan or yen).
-MONEY_UNITS = {"亿元": 1e8, "万元": 1e4, "yuan": 1.0, "million yuan": 1e6, "billion yuan": 1e9,
-               "億円": 1e8, "万円": 1e4, "百万円": 1e6, "yen": 1.0}
-#: The currency of each money unit: an output's unit must be in its scenario's currency.
-MONEY_UNIT_CURRENCY = {u: ("yen" if u in ("億円", "万円", "百万円", "yen") else "yuan") for u in MONEY_UNITS}
 #: Key series that are not money, with their units.
 NON_MONEY_SERIES = {"population": "persons", "staff": "persons", "pension_retirees": "persons",
                     "services_per_capita": "yuan per person", "plan_active": "1 while a plan runs"}
@@ -90,6 +88,22 @@ def display_scale(kind: str, money_unit: str) -> tuple[float, str]:
     return 1.0, kind
 
 
+def rule_records(rules, money_unit: str = "亿元") -> list[dict]:
+    """The rules as the run's manifest records them; the charts read them back. ``scale`` turns
+    a threshold from model units into the unit shown (percent for ratios, ``money_unit`` for money)."""
+    out = []
+    for r in rules:
+        t = r.threshold
+        spec = ({"value": t.value} if t.value is not None else {"path": [list(p) for p in t.path]} if t.path
+                else {"series": t.series} if t.series is not None else {"points": [list(p) for p in t.points]})
+        scale, unit = display_scale(indicator_kind(r), money_unit)
+        out.append({"id": r.id, "pack": r.pack, "name": r.name, "comparator": r.comparator,
+                    "severity": r.level or r.severity, "severity_class": severity_class(r.severity),
+                    "headline": bool(r.headline), "reference": r.reference, "threshold": spec,
+                    "indicator_key": repr(r.indicator), "unit": unit, "scale": scale})
+    return out
+
+
 def series_scale(name: str, money_unit: str) -> tuple[float, str]:
     if name == "services_per_capita":  # in the currency's base unit
         return 1.0, f"{MONEY_UNIT_CURRENCY[money_unit]} per person"
@@ -99,16 +113,22 @@ def series_scale(name: str, money_unit: str) -> tuple[float, str]:
 
 
 def quantile_frame(arr: np.ndarray, years: np.ndarray, kind: str, name: str, unit: str) -> pd.DataFrame:
-    ok = np.isfinite(arr)
-    if ok.all():  # the common case: NumPy's vectorised quantile (nanquantile works column by column)
-        q, mean = np.quantile(arr, QUANTILES, axis=0), arr.mean(axis=0)
-    else:
-        finite = np.where(ok, arr, np.nan)
-        q, mean = np.nanquantile(finite, QUANTILES, axis=0), np.nanmean(finite, axis=0)
+    """Per-year mean and quantiles over paths of one series ``(n_paths, n_years)``."""
+    mean, q = path_summary(arr)
     frame = pd.DataFrame({"year": years, "kind": kind, "name": name, "unit": unit, "mean": mean})
     for k, level in enumerate(QUANTILES):
         frame[f"q{round(level * 100):02d}"] = q[k]
     return frame
+
+
+def path_summary(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean ``(n_years,)`` and quantiles ``(n_quantiles, n_years)`` over paths; non-finite values
+    (a ratio over a zero denominator) are left out."""
+    ok = np.isfinite(arr)
+    if ok.all():  # the common case: quantiles by sorting (bitwise np.quantile, faster)
+        return arr.mean(axis=0), path_quantiles(arr, QUANTILES)
+    finite = np.where(ok, arr, np.nan)
+    return np.nanmean(finite, axis=0), np.nanquantile(finite, QUANTILES, axis=0)
 
 
 def quantile_table(result, money_unit: str) -> pd.DataFrame:
@@ -116,16 +136,35 @@ def quantile_table(result, money_unit: str) -> pd.DataFrame:
 
     Columns: year, kind (indicator or series), name, unit, mean, q05 … q95. Indicators that are
     ratios are in percent; money in ``money_unit``; non-finite values (a ratio over a zero
-    denominator) are left out of the quantiles.
+    denominator) are left out of the quantiles. Built as columns of NumPy arrays and made into
+    one DataFrame at the end.
     """
-    frames = []
+    labels, means, quantiles = [], [], []
+    for kind, name, unit, arr in scaled_series(result, money_unit):  # one series in memory at a time
+        mean, q = path_summary(arr)
+        labels.append((kind, name, unit))
+        means.append(mean)
+        quantiles.append(q)
+    years = np.asarray(result.years)
+    columns = {"year": np.tile(years, len(labels))}
+    for i, column in enumerate(("kind", "name", "unit")):
+        columns[column] = np.repeat(np.array([label[i] for label in labels], dtype=object), len(years))
+    columns["mean"] = np.concatenate(means)
+    stacked = np.concatenate(quantiles, axis=1)  # (n_quantiles, n_series × n_years)
+    for k, level in enumerate(QUANTILES):
+        columns[f"q{round(level * 100):02d}"] = stacked[k]
+    return pd.DataFrame(columns)
+
+
+def scaled_series(result, money_unit: str) -> Iterator[tuple[str, str, str, np.ndarray]]:
+    """(kind, name, unit, values ``(n_paths, n_years)`` in that unit) of each rule's indicator
+    (percent for ratios) and each key series, in table order."""
     for rule in result.rules:
         factor, unit = display_scale(indicator_kind(rule), money_unit)
-        frames.append(quantile_frame(result.indicators[rule.id] * factor, result.years, "indicator", rule.id, unit))
+        yield "indicator", rule.id, unit, result.indicators[rule.id] * factor
     for name, arr in result.series.items():
         factor, unit = series_scale(name, money_unit)
-        frames.append(quantile_frame(arr * factor, result.years, "series", name, unit))
-    return pd.concat(frames, ignore_index=True)
+        yield "series", name, unit, arr * factor
 
 
 def _years_column(values: np.ndarray) -> pd.Series:
@@ -189,13 +228,15 @@ def summary_long(summary: pd.DataFrame) -> pd.DataFrame:
 
 def pyramid_table(result) -> pd.DataFrame:
     """City population by year (base and report year), sex and single age: quantiles over paths."""
-    q = np.quantile(result.pyramid, [0.1, 0.5, 0.9], axis=0)  # (3, 2 years, 2 sexes, 101)
-    frames = []
-    for i, year in enumerate(result.pyramid_years):
-        for s, sex in enumerate(("male", "female")):
-            frames.append(pd.DataFrame({"year": year, "sex": sex, "age": np.arange(q.shape[-1]), "unit": "persons",
-                                        "q10": q[0, i, s], "q50": q[1, i, s], "q90": q[2, i, s]}))
-    return pd.concat(frames, ignore_index=True)
+    q = path_quantiles(result.pyramid, [0.1, 0.5, 0.9])  # (3, 2 years, 2 sexes, n_ages)
+    _, n_years, n_sexes, n_ages = q.shape
+    n_rows = n_years * n_sexes * n_ages
+    return pd.DataFrame({
+        "year": np.repeat(np.asarray(result.pyramid_years), n_sexes * n_ages),
+        "sex": np.tile(np.repeat(np.array(["male", "female"], dtype=object), n_ages), n_years),
+        "age": np.tile(np.arange(n_ages), n_years * n_sexes), "unit": "persons",
+        "q10": q[0].reshape(n_rows), "q50": q[1].reshape(n_rows), "q90": q[2].reshape(n_rows),
+    })
 
 
 def _unit_factor(unit: str) -> float:

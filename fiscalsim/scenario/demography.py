@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from fiscalsim import refdata
 from fiscalsim.demography import schedules
@@ -39,6 +38,9 @@ from fiscalsim.scenario.schema import Choice, Integer, Param, Raw, Section, Text
 from fiscalsim.scenario.tables import age_group_bounds, check_age_groups
 from fiscalsim.scenario.tables import read_census_table as read_checked_census
 from fiscalsim.scenario.yamlio import ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 N_AGES = schedules.N_AGES
 RETIREMENT_SCHEDULES = {"china_2025_reform": CHINA_2025_REFORM, "china_pre_2025": CHINA_PRE_2025}
@@ -275,9 +277,9 @@ def _lee_carter(fit_from: int, fit_to: int, country: str = "china") -> schedules
 
 
 def _fertility_pattern(year: int, country: str = "china") -> np.ndarray:
-    years = refdata.wpp_asfr_table(country)["year"]
-    if year not in set(years.tolist()):
-        raise ScenarioError(f"WPP has no fertility pattern for {year}; it covers {years.min()}-{years.max()}",
+    years = refdata.wpp_asfr_years(country)
+    if year not in set(years):
+        raise ScenarioError(f"WPP has no fertility pattern for {year}; it covers {min(years)}-{max(years)}",
                             key="demography.fertility.pattern_year")
     return schedules.wpp_fertility_pattern(year, country)
 
@@ -301,6 +303,8 @@ POPULATION_KEY = "demography.population.table"
 
 def read_group_table(path: Path) -> tuple[list[tuple[int, int | None]], np.ndarray]:
     """Bounds and persons of a broad-age-group table (columns age_group, persons)."""
+    import pandas as pd  # imported on use: the simulation never needs it
+
     try:
         df = pd.read_csv(path, dtype={"age_group": str})
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:

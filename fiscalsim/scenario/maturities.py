@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from fiscalsim.scenario.yamlio import Node, ScenarioError
 from fiscalsim.units import UnitError, to_model_units
@@ -67,6 +66,8 @@ def parse_maturity_tables(spec: Any, scenario_dir: Path, base_year: int) -> dict
 
 
 def read_maturity_table(path: Path, unit: str, base_year: int, key: str, file=None, line=None) -> MaturityTable:
+    import pandas as pd  # imported on use: the simulation never needs it
+
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from fiscalsim.scenario.errors import Problems, ScenarioError, shown
 from fiscalsim.scenario.yamlio import decode_utf8
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_TABLE_BYTES = 50_000_000
 CENSUS_COLUMNS = ("census_year", "unit_code", "unit_name", "sex", "age_group", "persons")
@@ -28,6 +31,8 @@ _INTEGER = re.compile(r"^[+-]?\d{1,18}$")
 
 def read_csv(path: Path, key: str, what: str = "table") -> pd.DataFrame:
     """Every cell of a CSV file as text (spaces stripped); errors name ``key`` and the file as ``what``."""
+    import pandas as pd  # imported on use: the simulation never needs it
+
     try:
         with open(path, "rb") as fh:
             data = fh.read(MAX_TABLE_BYTES + 1)
@@ -69,6 +74,8 @@ def _bad_cells(df: pd.DataFrame, column: str, bad: np.ndarray, path: Path, expec
 
 def _numbers(cells: pd.Series) -> np.ndarray:
     """Cells as floats; NaN where a cell is not a finite number (blank included)."""
+    import pandas as pd  # imported on use: the simulation never needs it
+
     values = pd.to_numeric(cells.where(cells != ""), errors="coerce").to_numpy(dtype=float)
     return np.where(np.isfinite(values), values, np.nan)
 
@@ -84,6 +91,8 @@ def read_census_table(path: Path, key: str) -> pd.DataFrame:
     """The census table, each cell checked: integer years and unit codes, sex ``male`` or
     ``female``, age groups like ``0``, ``1-4``, ``85+``, persons a number ≥ 0, no repeated
     (census_year, unit_code, sex, age_group) row."""
+    import pandas as pd  # imported on use: the simulation never needs it
+
     df = read_csv(path, key, "census table")
     missing = [c for c in CENSUS_COLUMNS if c not in df.columns]
     if missing:
@@ -147,6 +156,8 @@ def check_age_groups(labels: list[str], where: str, key: str) -> None:
 def read_param_table(path: Path, column: str, key: str, file: str | None, line: int | None) -> list[tuple[int, float]]:
     """``(year, value)`` points of a parameter table: a ``year`` column of integers within
     :data:`YEARS`, each once, and ``column`` of numbers (in the parameter's unit, unconverted)."""
+    import pandas as pd  # imported on use: the simulation never needs it
+
     try:
         df = read_csv(path, key)
     except ScenarioError as exc:

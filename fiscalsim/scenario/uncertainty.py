@@ -13,6 +13,7 @@ import numpy as np
 
 from fiscalsim.arrays import ar1_filter
 from fiscalsim.scenario.errors import shown
+from fiscalsim.scenario.inverse_cdf import normal_ppf, triangular_ppf
 from fiscalsim.scenario.yamlio import Node, ScenarioError, suggest
 from fiscalsim.units import model_unit
 
@@ -59,22 +60,22 @@ class Distribution:
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF at uniforms ``u`` in (0, 1)."""
-        from scipy import stats
-
         p = dict(self.params)
         if self.kind == "fixed":
             return np.full(np.shape(u), p["value"])
         if self.kind == "normal":
-            return stats.norm.ppf(u, loc=p["mean"], scale=p["sd"])
+            return normal_ppf(u, loc=p["mean"], scale=p["sd"])
         if self.kind == "lognormal":
-            return p["median"] * np.exp(p["sigma"] * stats.norm.ppf(u))
+            return p["median"] * np.exp(p["sigma"] * normal_ppf(u))
         if self.kind == "uniform":
             return p["low"] + (p["high"] - p["low"]) * u
         if self.kind == "triangular":
             width = p["high"] - p["low"]
             c = (p["mode"] - p["low"]) / width if width > 0 else 0.5
-            return stats.triang.ppf(u, c, loc=p["low"], scale=width)
+            return triangular_ppf(u, c, loc=p["low"], scale=width)
         if self.kind == "beta":
+            from scipy import stats  # only here: importing scipy.stats takes ~0.6 s
+
             return p["low"] + (p["high"] - p["low"]) * stats.beta.ppf(u, p["alpha"], p["beta"])
         raise ValueError(self.kind)
 

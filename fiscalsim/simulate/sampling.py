@@ -30,11 +30,11 @@ def draw_values(param: ParamValue, normal: np.ndarray, innovations: np.ndarray, 
     normal : (n_paths,) standard normals for the distribution (correlated by the copula);
     innovations : (n_paths, n_years) standard normals for the process.
     """
-    from scipy import stats
+    from fiscalsim.scenario.inverse_cdf import normal_cdf
 
     base = param.series(years)[None, :]
     if param.distribution is not None:
-        u = np.clip(stats.norm.cdf(normal), 1e-12, 1 - 1e-12)
+        u = np.clip(normal_cdf(normal), 1e-12, 1 - 1e-12)
         base = np.broadcast_to(param.distribution.ppf(u)[:, None], (len(normal), len(years)))
     out = np.array(np.broadcast_to(base, (len(normal), len(years))), dtype=float)
     if param.process is not None:
