@@ -180,3 +180,16 @@ def cohort_survival(mx, a0, survival, birth_survival, e0):  # pragma: no cover -
                 total += lx * inv[a]
                 lx *= px[a]
             e0[p, s] = total + lx / m[A - 1]
+
+
+@njit(cache=True)
+def death_rates(k, bx, log_mx0, mx):  # pragma: no cover - compiled
+    """Lee-Carter death rates ``mₓ = exp(log mₓ(t₀) − bₓ·k)`` for each path's ``k`` (n_paths,) into
+    ``mx`` (n_paths, 2, A): what :meth:`fiscalsim.demography.projector.DemographyPlan.rates`
+    computes with NumPy, in one pass."""
+    n_paths, _, A = mx.shape
+    for p in range(n_paths):
+        minus_k = -k[p]
+        for s in range(2):
+            for a in range(A):
+                mx[p, s, a] = np.exp(bx[s, a] * minus_k + log_mx0[s, a])

@@ -251,14 +251,17 @@ class DemographyPlan:
     def rates(self, t: int) -> tuple[StepRates, np.ndarray]:
         """Year ``t``'s rates and the period life expectancy at birth e₀ (n_paths, 2)."""
         inputs = self.inputs
-        mx = np.multiply(inputs.lc_bx, -self.mortality_k[:, t, None, None])  # log mₓ(t) − log mₓ(t₀)
-        mx += self.log_mx_base
-        np.exp(mx, out=mx)  # (n_paths, 2, 101) deaths per person-year
         if self.engine == "numba":
             n = self.n_paths
+            kernels = numba_kernels()
+            mx = np.empty((n, 2, N_AGES))  # deaths per person-year
+            kernels.death_rates(np.ascontiguousarray(self.mortality_k[:, t]), inputs.lc_bx, self.log_mx_base, mx)
             S, Sb, e0 = np.empty((n, 2, N_AGES)), np.empty((n, 2)), np.empty((n, 2))
-            numba_kernels().cohort_survival(mx, self.a0, S, Sb, e0)
+            kernels.cohort_survival(mx, self.a0, S, Sb, e0)
         else:
+            mx = np.multiply(inputs.lc_bx, -self.mortality_k[:, t, None, None])  # log mₓ(t) − log mₓ(t₀)
+            mx += self.log_mx_base
+            np.exp(mx, out=mx)  # (n_paths, 2, 101) deaths per person-year
             S, Sb, e0 = cohort_survival_fast(mx, self.a0)
         srb = np.asarray(at(inputs.srb, t), dtype=float)
         male_share = srb / (1.0 + srb)
