@@ -11,11 +11,11 @@ KEY_SERIES = (
     "population", "own_revenue", "transfers_total", "general_expenditure", "exp_personnel",
     "exp_general_interest", "debt_service_due", "debt_service_unpaid", "sanbao_unpaid", "debt_government",
     "debt_lgfv", "arrears_debt", "arrears_sanbao", "arrears_fund", "arrears_lgfv", "arrears_suppliers",
-    "government_debt_arrears", "provincial_advances", "carry_forward", "carry_forward_free",
-    "stabilisation_balance", "comprehensive_capacity", "standard_fiscal_scale", "land_revenue", "staff",
+    "government_debt_arrears", "provincial_advances", "carry_forward",
+    "stabilisation_balance", "standard_fiscal_scale", "land_revenue", "staff",
     "pension_retirees", "si_fiscal_subsidy", "services_per_capita", "sanbao_due", "personnel_due",
-    "services_due", "si_subsidy_due", "operations_due", "lgfv_support_due", "exp_lgfv_support",
-    "free_resources", "sanbao_debt_gap", "new_bond_quota", "special_interest_due", "fund_expenditure_88",
+    "services_due", "operations_due", "lgfv_support_due", "exp_lgfv_support",
+    "free_resources", "sanbao_debt_gap", "new_bond_quota",
     "job_gap",
 )
 
@@ -30,7 +30,7 @@ WATERFALL = (
     BalanceItem("transfers", ("transfers_total",), +1),
     BalanceItem("personnel", ("personnel_due",), -1),
     BalanceItem("public services", ("services_due",), -1),
-    BalanceItem("pension subsidy", ("si_subsidy_due",), -1),
+    BalanceItem("pension subsidy", ("si_fiscal_subsidy",), -1),
     BalanceItem("overheads and reform costs", ("operations_due",), -1),
     BalanceItem("debt service", ("debt_service_due",), -1),
 )

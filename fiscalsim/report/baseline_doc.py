@@ -70,7 +70,7 @@ def baseline_markdown() -> str:
     def median_at(name: str, year: int, scale: float = 1e8) -> float:
         return float(np.median(s[name][:, years.index(year)])) / scale
 
-    special = s["special_interest_due"] / np.maximum(s["fund_expenditure_88"], 1.0)
+    special = res.indicators["china88_special_interest"]  # special interest / fund expenditure (88号 basis)
     general_year = years[min(10, len(years) - 1)]
     stated = sc.accounts.debt_arrears_end
     unpaid0 = s["arrears_lgfv"][:, 0] + s["government_debt_arrears"][:, 0]
