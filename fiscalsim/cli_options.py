@@ -21,11 +21,30 @@ def out_option(default: str):
     return decorate
 
 
+#: The overrides that switch every feedback of the coupled year step off (``--no-feedbacks``).
+NO_FEEDBACKS = tuple(f'feedbacks.{name}.enabled="off"' for name in ("jobs_migration", "austerity_migration",
+                                                                     "establishment"))
+
+
+def _remember_no_feedbacks(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    ctx.meta["fiscalsim.no_feedbacks"] = value
+
+
+def _with_feedbacks_off(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    return (*value, *NO_FEEDBACKS) if ctx.meta.get("fiscalsim.no_feedbacks") else value
+
+
 def set_option(func):
-    return click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
+    """``--set KEY.PATH=VALUE`` (repeatable) and ``--no-feedbacks``, which adds the overrides that
+    switch every feedback off (the stages as if run one after another)."""
+    func = click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE", callback=_with_feedbacks_off,
                         help="Override one scenario value (YAML), e.g. "
                              "--set debt.market_rate='{value: 4, unit: percent per year, source: \"what-if\"}'. "
                              "Repeatable.")(func)
+    return click.option("--no-feedbacks", is_flag=True, is_eager=True, expose_value=False,
+                        callback=_remember_no_feedbacks,
+                        help="Switch every feedback of the coupled year step off (jobs and austerity "
+                             "migration, the establishment rule): the budget cannot reach people.")(func)
 
 
 def chunk_option(func):

@@ -188,3 +188,34 @@ def test_compiled_staffing_year_equals_the_array_code():
         np.testing.assert_allclose(b[0], a[0], rtol=1e-12, atol=1e-12)
         for name in ("headcount_start", "retirements", "hires", "layoffs", "headcount_end"):
             np.testing.assert_allclose(getattr(b[1], name), getattr(a[1], name), rtol=1e-12, err_msg=name)
+
+
+def test_no_feedbacks_flag_switches_every_feedback_off(tmp_path):
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from fiscalsim.cli import main
+    from fiscalsim.cli_options import NO_FEEDBACKS
+    from fiscalsim.scenario import bundled_scenario, load_scenario
+    from fiscalsim.simulate.montecarlo import run_scenario
+
+    out = tmp_path / "r"
+    res = CliRunner().invoke(main, ["run", "--paths", "20", "--seed", "3", "--no-charts", "--no-feedbacks",
+                                    "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    sc = load_scenario(bundled_scenario(), NO_FEEDBACKS)
+    assert not sc.feedbacks.moves_people and sc.finance.establishment_adjustment is None
+    expected = run_scenario(sc, 20, 3).series["population"]
+    q = pd.read_csv(out / "quantiles.csv")
+    pop2060 = q[(q.name == "population") & (q.year == 2060)]
+    assert pop2060.q50.item() == pytest.approx(float(np.quantile(expected[:, -1], 0.5)), rel=1e-9)
+
+
+def test_an_unquoted_switch_is_a_clear_error(tmp_path):
+    from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
+
+    path = tmp_path / "s.yaml"
+    path.write_text(f"extends: {bundled_scenario()}\nfeedbacks:\n  jobs_migration:\n    enabled: off\n",
+                    encoding="utf-8")
+    with pytest.raises(ScenarioError, match="in quotes"):
+        load_scenario(path)
