@@ -107,5 +107,14 @@ def japan_markdown() -> str:
             "**Weak figures used** (tagged in the scenario's sources): 市税 9.4億 and 普通交付税 31.1億 (FY2005); "
             "personnel ~19億; 公債費 176,000円 per head; 一時借入金利子 1.3625億 = 1.1 % of expenditure (year not "
             "stated); real deficits through FY2005 (general 40.6億, all accounts 257.3億); total liabilities 632億; "
-            "399 staff; retirement pay 57 months; the plan's 18 years, staff −60 % over about four years.", ""]
+            "399 staff; retirement pay 57 months; the plan's 18 years, staff −60 % over about four years.", "",
+            "## Working with a Japanese municipality", "",
+            "Every command takes a Japanese scenario: `fiscalsim run scenarios/yubari/baseline.yaml` (key years "
+            "from `report.key_years`: FY2006, FY2007, …), `validate` (the Japanese calibration checks, located), "
+            "`books` (the general account and the enterprises, sources = uses), `compare scenarios/yubari/"
+            "baseline.yaml scenarios/yubari/special_aid.yaml` (the structural balance and its waterfall by the "
+            "Japanese lines), `sensitivity`, `sweep`, `chart`, `report`, `population`, `screen`. Money is in 億円 "
+            "unless `--money-unit` names another yen unit. The `feedbacks` section's migration feedbacks work as "
+            "for a Chinese city; the establishment rule is China's and is refused (the plan cuts staff instead).",
+            ""]
     return "\n".join(out)
