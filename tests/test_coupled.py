@@ -219,3 +219,17 @@ def test_an_unquoted_switch_is_a_clear_error(tmp_path):
                     encoding="utf-8")
     with pytest.raises(ScenarioError, match="in quotes"):
         load_scenario(path)
+
+
+def test_no_feedbacks_works_without_a_feedbacks_section_and_an_enabled_one_needs_its_parameters(tmp_path):
+    from click.testing import CliRunner
+
+    from fiscalsim.cli import main
+    from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
+
+    yubari = bundled_scenario().parents[1] / "yubari" / "baseline.yaml"
+    res = CliRunner().invoke(main, ["run", str(yubari), "--paths", "8", "--no-charts", "--no-feedbacks",
+                                    "--out", str(tmp_path / "y")])
+    assert res.exit_code == 0, res.output
+    with pytest.raises(ScenarioError, match="needs leave_share"):
+        load_scenario(yubari, ['feedbacks.jobs_migration.enabled="on"'])

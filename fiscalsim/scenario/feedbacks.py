@@ -22,7 +22,7 @@ FEEDBACKS = Section("Feedbacks of the coupled year step; each can be switched of
         "enabled": _SWITCH,
         "services_semi_elasticity": Param("rate_per_year", "extra net out-migration rate per unit relative "
                                           "shortfall of real service spending per resident below the base year",
-                                          0.0, 0.5, allow_path=False),
+                                          0.0, 0.5, allow_path=False, required=False),
         "arrears_semi_elasticity": Param("rate_per_year", "extra net out-migration rate per unit of 三保 arrears "
                                          "as a share of the year's 三保 obligations", 0.0, 0.5, allow_path=False, required=False),
     }, required=False),
