@@ -23,6 +23,7 @@ from fiscalsim.finance.model import Calibration
 from fiscalsim.finance.pension import PensionYear, pension_year
 from fiscalsim.finance.staffing import StaffYear, staffing_year
 from fiscalsim.finance.transfers import equalisation_transfer
+from fiscalsim.triggers.rules import holds_in_year
 
 
 @dataclass(frozen=True)
@@ -285,10 +286,7 @@ def response_step(su: FinanceSetup, st: FinanceState, lines: dict[str, np.ndarra
     rule = su.restructuring_rule
     if su.response is None or rule is None:
         return
-    window = {k: lines[k][:, : t + 1] for k in rule.series_names()}
-    cond = rule.condition(np.asarray(su.years[: t + 1]), window)[:, -1]
-    if su.triggers_from is not None and su.years[t] < su.triggers_from:
-        cond = np.zeros_like(cond)
+    cond = holds_in_year(rule, su.years, lines, t, su.triggers_from)
     st.fired_run = np.where(cond, st.fired_run + 1, 0)
     newly = (st.fired_run >= rule.persistence) & ~st.restructured
     st.fired_year = np.where(newly, t, st.fired_year)

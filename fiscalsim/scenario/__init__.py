@@ -230,14 +230,22 @@ def _locate(exc: ScenarioError, node: Node, path: Path) -> ScenarioError:
     return ScenarioError(exc.message, file or str(path), line, exc.key, exc.suggestion)
 
 
-def _build(settings: dict[str, Any], node: Node, path: Path, problems: Problems) -> dict[str, Any] | None:
-    """The model inputs of each section that validated; errors are recorded in ``problems``."""
+def _checked_years(settings: dict[str, Any], node: Node, problems: Problems) -> np.ndarray | None:
+    """The simulated years, with every year path checked against them (None when the simulation
+    section has errors)."""
     if problems.touches("simulation"):
         return None
     years = simulation_years(settings["simulation"], node, problems)
+    if years is not None:
+        check_paths(settings, node, years, problems)
+    return years
+
+
+def _build(settings: dict[str, Any], node: Node, path: Path, problems: Problems) -> dict[str, Any] | None:
+    """The model inputs of each section that validated; errors are recorded in ``problems``."""
+    years = _checked_years(settings, node, problems)
     if years is None:
         return None
-    check_paths(settings, node, years, problems)
     check_lever_years(settings.get("policies"), node, years, problems)
     check_debt_swap(settings, node, problems)
     out: dict[str, Any] = {}
@@ -271,12 +279,9 @@ def _build(settings: dict[str, Any], node: Node, path: Path, problems: Problems)
 
 def _build_japan(settings: dict[str, Any], node: Node, path: Path, problems: Problems) -> dict[str, Any] | None:
     """The model inputs of a Japanese municipality's sections that validated (see :func:`_build`)."""
-    if problems.touches("simulation"):
-        return None
-    years = simulation_years(settings["simulation"], node, problems)
+    years = _checked_years(settings, node, problems)
     if years is None:
         return None
-    check_paths(settings, node, years, problems)
     out: dict[str, Any] = {}
     steps = [
         ("uncertain", (), lambda: tuple(resolve_uncertain({k: v for k, v in settings.items() if k != "triggers"}))),

@@ -195,3 +195,14 @@ def first_fired(passage: np.ndarray, rule_ids: list[str]) -> np.ndarray:
     ids = np.asarray(rule_ids, dtype=object)[first]
     ids[passage.min(axis=1) == NEVER] = "none"
     return ids
+
+
+def holds_in_year(rule: Rule, years: np.ndarray, lines: dict[str, np.ndarray], t: int,
+                  evaluated_from: int | None = None) -> np.ndarray:
+    """Whether ``rule``'s condition holds in year index ``t`` on each path, from the lines written up
+    to ``t`` (the year loop's automatic responses ask this); never before ``evaluated_from``."""
+    window = {k: lines[k][:, : t + 1] for k in rule.series_names()}
+    cond = rule.condition(np.asarray(years[: t + 1]), window)[:, -1]
+    if evaluated_from is not None and years[t] < evaluated_from:
+        return np.zeros_like(cond)
+    return cond

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from fiscalsim.finance.japan.state import JapanSetup, JapanState
+from fiscalsim.triggers.rules import holds_in_year
 
 
 def plan_step(su: JapanSetup, st: JapanState, lines: dict[str, np.ndarray], t: int) -> None:
@@ -17,10 +18,7 @@ def plan_step(su: JapanSetup, st: JapanState, lines: dict[str, np.ndarray], t: i
     rule = su.rule
     if su.p.plan is None or rule is None:
         return
-    window = {k: lines[k][:, : t + 1] for k in rule.series_names()}
-    cond = rule.condition(np.asarray(su.years[: t + 1]), window)[:, -1]
-    if su.triggers_from is not None and su.years[t] < su.triggers_from:
-        cond = np.zeros_like(cond)
+    cond = holds_in_year(rule, su.years, lines, t, su.triggers_from)
     st.fired_run = np.where(cond, st.fired_run + 1, 0)
     newly = (st.fired_run >= rule.persistence) & ~st.plan_active
     st.plan_start = np.where(newly, t + 1, st.plan_start)
