@@ -9,14 +9,13 @@ from fiscalsim.finance.books import BalanceItem, BookOutline, BookStack, ShockPr
 
 KEY_SERIES = (
     "population", "own_revenue", "transfers_total", "general_expenditure", "exp_personnel",
-    "exp_general_interest", "debt_service_due", "debt_service_unpaid", "sanbao_unpaid", "debt_government",
+    "exp_general_interest", "debt_service_due", "sanbao_unpaid", "debt_government",
     "debt_lgfv", "arrears_debt", "arrears_sanbao", "arrears_fund", "arrears_lgfv", "arrears_suppliers",
     "government_debt_arrears", "provincial_advances", "carry_forward",
     "stabilisation_balance", "standard_fiscal_scale", "land_revenue", "staff",
     "pension_retirees", "si_fiscal_subsidy", "services_per_capita", "sanbao_due", "personnel_due",
     "services_due", "operations_due", "lgfv_support_due", "exp_lgfv_support",
-    "free_resources", "sanbao_debt_gap", "new_bond_quota",
-    "job_gap",
+    "new_bond_quota", "job_gap",
 )
 
 BALANCE = (
