@@ -282,33 +282,16 @@ def books(scenario: str | None, out_dir: str, overwrite: bool, overrides: tuple[
     books_wide.csv (a row per year) and the stacked sources and uses of each book (PNG and SVG).
     """
     from fiscalsim.finance.books import book_set
-    from fiscalsim.report.books import books_table, budget_stack_chart, wide_table
-    from fiscalsim.report.files import atomic_directory, write_json
+    from fiscalsim.report.books import first_years, write_books
     from fiscalsim.simulate.engine import run_model
 
     started = time.perf_counter()
     sc = load_scenario(_scenario_path(scenario), overrides)
-    result = run_model(sc, 1, 0, deterministic=True)
-    f = result.finance
+    f = run_model(sc, 1, 0, deterministic=True).finance
     bs = book_set(sc.books)
-    unit = _money_unit(sc)
-    with atomic_directory(out_dir, overwrite) as tmp:
-        books_table(bs, f, money_unit=unit).to_csv(tmp / "books.csv", index=False, float_format="%.10g")
-        wide_table(bs, f, money_unit=unit).to_csv(tmp / "books_wide.csv", index=False, float_format="%.10g")
-        budget_stack_chart(bs, f, f"{sc.name}: the books, deterministic projection",
-                           [tmp / "budget_stack.png", tmp / "budget_stack.svg"],
-                           f"fiscalsim {__version__}; base year calibrated to the scenario's accounts; no shocks",
-                           money_unit=unit)
-        write_json(tmp / "manifest.json", {
-            "command": "books", "fiscalsim_version": __version__, "scenario": str(sc.path),
-            "files": ["books.csv", "books_wide.csv", "budget_stack.png", "budget_stack.svg", "manifest.json"],
-            "scenario_sha256": sc.sha256, "scenario_text": sc.text, "deterministic": True, "money_unit": unit,
-            "seconds": round(time.perf_counter() - started, 3),
-        })
-    years = f.years
-    click.echo(f"{sc.name}: deterministic books {years[0]}-{years[-1]}")
-    for label, name in bs.outline.watch:
-        first = next((int(y) for y, v in zip(years, f[name][0], strict=True) if v > 0), None)
+    write_books(sc, bs, f, out_dir, overwrite, _money_unit(sc), started)
+    click.echo(f"{sc.name}: deterministic books {f.years[0]}-{f.years[-1]}")
+    for label, first in first_years(bs, f):
         click.echo(f"  first year with {label}: {first or 'none'}")
     click.echo(f"results: {out_dir}")
 

@@ -73,3 +73,32 @@ def wide_table(bs: BookSet, f: FinanceResult, path: int = 0, money_unit: str = "
     for name in f.lines:
         data[name] = f[name][path] / line_unit(bs, name, money_unit)[0]
     return pd.DataFrame(data)
+
+
+def write_books(sc, bs, f: FinanceResult, out_dir, overwrite: bool, money_unit: str, started: float) -> None:
+    """The ``books`` command's folder: books.csv (tidy), books_wide.csv, the stacked sources and uses
+    (PNG, SVG) and the manifest, written atomically (see :mod:`fiscalsim.report.files`)."""
+    import time
+
+    from fiscalsim import __version__
+    from fiscalsim.report.files import atomic_directory, write_json
+
+    with atomic_directory(out_dir, overwrite) as tmp:
+        books_table(bs, f, money_unit=money_unit).to_csv(tmp / "books.csv", index=False, float_format="%.10g")
+        wide_table(bs, f, money_unit=money_unit).to_csv(tmp / "books_wide.csv", index=False, float_format="%.10g")
+        budget_stack_chart(bs, f, f"{sc.name}: the books, deterministic projection",
+                           [tmp / "budget_stack.png", tmp / "budget_stack.svg"],
+                           f"fiscalsim {__version__}; base year calibrated to the scenario's accounts; no shocks",
+                           money_unit=money_unit)
+        write_json(tmp / "manifest.json", {
+            "command": "books", "fiscalsim_version": __version__, "scenario": str(sc.path),
+            "files": ["books.csv", "books_wide.csv", "budget_stack.png", "budget_stack.svg", "manifest.json"],
+            "scenario_sha256": sc.sha256, "scenario_text": sc.text, "deterministic": True,
+            "money_unit": money_unit, "seconds": round(time.perf_counter() - started, 3),
+        })
+
+
+def first_years(bs, f: FinanceResult) -> list[tuple[str, int | None]]:
+    """(label, first year the line is positive, or None) of each line the book set watches."""
+    return [(label, next((int(y) for y, v in zip(f.years, f[name][0], strict=True) if v > 0), None))
+            for label, name in bs.outline.watch]
