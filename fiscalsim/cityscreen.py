@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from fiscalsim.scenario import Scenario, ScenarioError, load_scenario
+from fiscalsim.simulate.workers import map_on_dask
 from fiscalsim.triggers.rules import NEVER, headline_passage
 from fiscalsim.triggers.rules import first_fired as first_rule
 
@@ -129,18 +130,7 @@ def run_screen(cities: list[Scenario], n_paths: int, entropy: int, key_years: li
 
 
 def _on_dask(scheduler: str, args: list[tuple], progress) -> list[dict]:
-    try:
-        from distributed import Client
-    except ImportError:
-        raise ScenarioError("--scheduler needs dask.distributed: pip install -e \".[distributed]\"") from None
-    with Client(scheduler) as client:
-        futures = [client.submit(city_row, *a, pure=False) for a in args]
-        rows = []
-        for fut in futures:
-            rows.append(fut.result())
-            if progress:
-                progress(1)
-    return rows
+    return map_on_dask(scheduler, city_row, args, progress)
 
 
 def rank(table: pd.DataFrame, key_years: list[int]) -> pd.DataFrame:

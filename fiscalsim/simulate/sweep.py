@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from fiscalsim.scenario import ScenarioError, load_scenario
-from fiscalsim.simulate.workers import map_in_workers
+from fiscalsim.simulate.workers import map_in_workers, map_on_dask
 
 
 def parse_grid(specs: list[str]) -> dict[str, list[str]]:
@@ -65,17 +65,7 @@ def run_sweep(base: str, grid: dict[str, list[str]], overrides: list[str], n_pat
     scenarios = [load_scenario(Path(base), [*overrides, *(f"{k}={v}" for k, v in p.items())]) for p in points]
     args = [(sc, p, n_paths, entropy, key_years) for sc, p in zip(scenarios, points, strict=True)]
     if scheduler is not None:
-        try:
-            from distributed import Client
-        except ImportError:
-            raise ScenarioError("--scheduler needs dask.distributed: pip install -e \".[distributed]\"") from None
-        with Client(scheduler) as client:
-            futures = [client.submit(run_point, *a, pure=False) for a in args]
-            results = []
-            for fut in futures:
-                results.append(fut.result())
-                if progress:
-                    progress(1)
+        results = map_on_dask(scheduler, run_point, args, progress)
     elif jobs > 1:
         results = map_in_workers(jobs, run_point, list(args), None if progress is None else lambda i: progress(1))
     else:

@@ -125,3 +125,22 @@ def map_in_workers(jobs: int, func, arg_lists: list[tuple], on_done=None, consum
         raise
     pool.shutdown(wait=True)
     return None if consume is not None else results
+
+
+def map_on_dask(scheduler: str, func, args: list[tuple], progress=None) -> list:
+    """``[func(*a) for a in args]`` on a Dask cluster at ``scheduler``, results in order;
+    ``progress(1)`` after each. Needs dask.distributed (the ``distributed`` extra)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        from fiscalsim.scenario.yamlio import ScenarioError
+
+        raise ScenarioError("--scheduler needs dask.distributed: pip install -e \".[distributed]\"") from None
+    with Client(scheduler) as client:
+        futures = [client.submit(func, *a, pure=False) for a in args]
+        results = []
+        for fut in futures:
+            results.append(fut.result())
+            if progress:
+                progress(1)
+    return results
