@@ -163,7 +163,7 @@ STAGE_TIMERS = (
     ("fiscalsim.simulate.coupled", "demography_of_year", "population step (all years)"),
     ("fiscalsim.finance.year", "finance_year", "finance year step (all years)"),
     ("fiscalsim.simulate.engine", "project", "population projection"),
-    ("fiscalsim.simulate.engine", "simulate_finance", "finance year loop"),
+    ("fiscalsim.simulate.engine", "simulate_finance", "finance year loop"),  # earlier layouts only
 )
 
 

@@ -16,7 +16,7 @@ All series are ``(n_paths, n_years)``, indices equal to one in the base year:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -51,18 +51,28 @@ class EconomyShocks:
 
 @dataclass(frozen=True)
 class EconomyPath:
-    """Each ``(n_paths, n_years)``; indices are one in the base year."""
+    """The economy's series, each ``(n_paths, n_years)`` over a horizon, or ``(n_paths,)`` for one
+    year (:data:`EconomyYear`); indices are one in the base year."""
 
     employment: np.ndarray
     labour_demand: np.ndarray
     job_gap: np.ndarray
     wage_index: np.ndarray
+    wage_growth: np.ndarray  # growth of the wage index into the year (zero in the base year)
     price_index: np.ndarray
     coal_index: np.ndarray
     population_index: np.ndarray
     households: np.ndarray
     construction_index: np.ndarray
     land_price_index: np.ndarray
+
+    def year(self, t: int) -> EconomyPath:
+        """Year ``t`` of a horizon's series."""
+        return EconomyPath(**{f.name: getattr(self, f.name)[:, t] for f in fields(self)})
+
+
+#: One year of the economy: the same series, each ``(n_paths,)``.
+EconomyYear = EconomyPath
 
 
 def _growth_index(rates: np.ndarray) -> np.ndarray:
@@ -104,23 +114,6 @@ class EconomyState:
     population0: np.ndarray
     construction0: np.ndarray
     households: np.ndarray
-
-
-@dataclass(frozen=True)
-class EconomyYear:
-    """One year of :class:`EconomyPath`'s series, each ``(n_paths,)``."""
-
-    employment: np.ndarray
-    labour_demand: np.ndarray
-    job_gap: np.ndarray
-    wage_index: np.ndarray
-    wage_growth: np.ndarray  # growth of the wage index into the year (zero in the base year)
-    price_index: np.ndarray
-    coal_index: np.ndarray
-    population_index: np.ndarray
-    households: np.ndarray
-    construction_index: np.ndarray
-    land_price_index: np.ndarray
 
 
 def economy_base_year(plan: EconomyPlan, working_age: np.ndarray, population: np.ndarray) -> tuple[EconomyYear,
@@ -171,33 +164,11 @@ def _after_base(x: np.ndarray) -> np.ndarray:
 
 def project_economy(e: EconomyInputs, working_age: np.ndarray, population: np.ndarray,
                     shocks: EconomyShocks) -> EconomyPath:
-    """working_age, population : (n_paths, n_years) persons (city) at 1 January."""
-    n_paths, n_years = population.shape
-    steps = np.arange(n_years)
-    # Shocks start after the base year, which is calibrated to the accounts.
-    def after_base(x: np.ndarray) -> np.ndarray:
-        out = x.copy()
-        out[:, 0] = 0.0
-        return out
-
-    wage_dev = after_base(e.wage_process.path(shocks.wage))
-    wage_index = _growth_index(rows(e.wage_growth) + wage_dev)
-    price_index = np.broadcast_to(_growth_index(rows(e.inflation)), (n_paths, n_years))
-    coal_index = (1.0 - col(e.coal_depletion)) ** steps[None, :] * np.exp(after_base(e.coal_process.path(shocks.coal)))
-    employment = working_age * col(e.participation_rate) * (1.0 - col(e.unemployment_rate))
-    population_index = population / population[:, :1]
-    s = col(e.resource_employment_share)
-    labour_demand = employment[:, :1] * (s * coal_index + (1.0 - s) * population_index)
-    households = population / col(e.household_size)
-    growth = np.zeros_like(households)
-    growth[:, 1:] = np.maximum(np.diff(households, axis=1), 0.0)
-    construction = col(e.housing_replacement_rate) * households + growth
-    construction_index = construction / construction[:, :1]
-    land_price = (price_index * population_index ** col(e.land_price_population_elasticity)
-                  * np.exp(after_base(e.land_price_process.path(shocks.land_price))))
-    return EconomyPath(
-        employment=employment, labour_demand=labour_demand, job_gap=employment - labour_demand,
-        wage_index=wage_index, price_index=np.array(price_index), coal_index=coal_index,
-        population_index=population_index, households=households,
-        construction_index=construction_index, land_price_index=land_price,
-    )
+    """The whole horizon at once (the stages-in-sequence reference of the coupled loop):
+    :func:`economy_year` for each year of ``working_age`` and ``population`` ``(n_paths, n_years)``,
+    persons (city) at 1 January."""
+    plan = EconomyPlan.prepare(e, shocks)
+    first, state = economy_base_year(plan, working_age[:, 0], population[:, 0])
+    years = [first] + [economy_year(plan, state, t, working_age[:, t], population[:, t])
+                       for t in range(1, population.shape[1])]
+    return EconomyPath(**{f.name: np.stack([getattr(y, f.name) for y in years], axis=1) for f in fields(EconomyPath)})

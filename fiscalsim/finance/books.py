@@ -152,9 +152,9 @@ def all_known_lines() -> tuple[str, ...]:
 
 
 def simulate_book_set(bs: BookSet, fi, pop, econ, shocks, out=None):
-    """The book set's base year and later years over ``pop.years`` for every path (the loop of
-    :func:`fiscalsim.finance.run.simulate_finance`, for any book set); written into ``out`` when
-    given (arrays for exactly these paths)."""
+    """The book set's base year and later years over ``pop.years`` for every path, from a whole
+    horizon's population and economy (the stages in sequence); written into ``out`` when given
+    (arrays for exactly these paths)."""
     import numpy as np
 
     from fiscalsim.finance.model import city_drivers

@@ -7,19 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from fiscalsim.arrays import at, rows
-from fiscalsim.demography.projector import PopulationResult
 from fiscalsim.demography.retirement import RetirementSchedule
 from fiscalsim.demography.step import resolve_engine
 from fiscalsim.economy import EconomyPath
 from fiscalsim.finance.debt import Ladder
 from fiscalsim.finance.inputs import BaseAccounts, FinanceParams, PolicyLevers
-from fiscalsim.finance.ledger import FinanceResult
 from fiscalsim.finance.liquidity import GeneralArrears
 from fiscalsim.finance.model import (
     CalibrationError,
     calibrate,
-    city_drivers,
-    drivers_from_bands,
     initial_staff,
     staff_retire_shares,
 )
@@ -154,49 +150,18 @@ def growth_index(rates: np.ndarray) -> np.ndarray:
     return np.cumprod(1.0 + g, axis=-1)
 
 
-def year_inputs(pop_drivers: dict, econ: EconomyPath, t: int) -> YearInputs:
-    """Year ``t``'s slice of the population bands and the economy."""
-    city, unit = pop_drivers["city"], pop_drivers["unit"]
-    growth = econ.wage_index[:, t] / econ.wage_index[:, t - 1] - 1.0 if t else np.zeros_like(econ.wage_index[:, 0])
-    return YearInputs(t, city["residents"][:, t], city["pupils"][:, t], city["elderly"][:, t],
-                      city["retirement_age"][:, t], unit["residents"][:, t], unit["pupils"][:, t],
-                      unit["elderly"][:, t], econ.employment[:, t], econ.job_gap[:, t], econ.wage_index[:, t], growth,
-                      econ.price_index[:, t], econ.coal_index[:, t], econ.construction_index[:, t],
-                      econ.land_price_index[:, t])
-
-
-def drivers_of_year(stocks: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-    """The budget's populations from one year's stock bands ``(n_paths, n_units, len(STOCK_BANDS))``
-    (:func:`fiscalsim.finance.model.drivers_from_bands`)."""
-    return drivers_from_bands(stocks)
+def year_inputs(drivers: dict, econ: EconomyPath, t: int) -> YearInputs:
+    """Year ``t``'s inputs from whole-horizon drivers (:func:`~fiscalsim.finance.model.city_drivers`)
+    and economy."""
+    year = {level: {name: v[:, t] for name, v in series.items()} for level, series in drivers.items()}
+    return inputs_of_year(year, econ.year(t), t)
 
 
 def inputs_of_year(drivers: dict, econ, t: int) -> YearInputs:
-    """Year ``t``'s inputs from :func:`drivers_of_year` and an :class:`~fiscalsim.economy.EconomyYear`."""
+    """Year ``t``'s inputs from one year's drivers (:func:`~fiscalsim.finance.model.drivers_from_bands`)
+    and economy (:data:`~fiscalsim.economy.EconomyYear`)."""
     city, unit = drivers["city"], drivers["unit"]
     return YearInputs(t, city["residents"], city["pupils"], city["elderly"], city["retirement_age"],
                       unit["residents"], unit["pupils"], unit["elderly"], econ.employment, econ.job_gap,
                       econ.wage_index, econ.wage_growth, econ.price_index, econ.coal_index,
                       econ.construction_index, econ.land_price_index)
-
-
-def simulate_finance(fi: FinanceInputs, pop: PopulationResult, econ: EconomyPath, shocks: FinanceShocks,
-                     out: FinanceResult | None = None) -> FinanceResult:
-    """Run the four books and the debt register over ``pop.years`` for every path: the base year
-    as published, then one :func:`fiscalsim.finance.year.finance_year` per later year.
-
-    With ``out`` (arrays for exactly these paths, e.g. views of a larger run's arrays) the lines
-    are written there.
-    """
-    from fiscalsim.finance.year import finance_base_year, finance_year
-
-    years = np.asarray(pop.years)
-    if out is None:
-        out = FinanceResult.empty(pop.stocks.shape[0], years, pop.unit_names)
-    drivers = city_drivers(pop)
-    x0 = year_inputs(drivers, econ, 0)
-    su, st = setup_finance(fi, x0, shocks, years, len(pop.unit_names))
-    finance_base_year(su, st, x0, out)
-    for t in range(1, len(years)):
-        finance_year(su, st, year_inputs(drivers, econ, t), out)
-    return out

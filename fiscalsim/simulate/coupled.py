@@ -38,8 +38,8 @@ from fiscalsim.feedbacks import (
 )
 from fiscalsim.finance.books import BookSet, simulate_book_set
 from fiscalsim.finance.ledger import FinanceResult
-from fiscalsim.finance.model import city_drivers
-from fiscalsim.finance.run import FinanceInputs, drivers_of_year, inputs_of_year
+from fiscalsim.finance.model import city_drivers, drivers_from_bands
+from fiscalsim.finance.run import FinanceInputs, inputs_of_year
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class Loop:
 def base_year(loop: Loop, shocks) -> None:
     """The base year: its people, the economy's base levels, the books set up and booked as published."""
     demography_of_year(loop.plan, loop.cohorts, 0, loop.inputs.feedbacks, loop.signals, loop.pop)
-    drivers = drivers_of_year(loop.pop.stocks[:, 0])
+    drivers = drivers_from_bands(loop.pop.stocks[:, 0])
     city = drivers["city"]
     ey, loop.econ_state = economy_base_year(loop.econ, city["working_age"], city["residents"])
     x = inputs_of_year(drivers, ey, 0)
@@ -98,7 +98,7 @@ def base_year(loop: Loop, shocks) -> None:
 def later_year(loop: Loop, t: int) -> None:
     """Year ``t``: people (with last year's feedbacks), the economy, the books, then the signals."""
     demography_of_year(loop.plan, loop.cohorts, t, loop.inputs.feedbacks, loop.signals, loop.pop)
-    drivers = drivers_of_year(loop.pop.stocks[:, t])
+    drivers = drivers_from_bands(loop.pop.stocks[:, t])
     city = drivers["city"]
     ey = economy_year(loop.econ, loop.econ_state, t, city["working_age"], city["residents"])
     loop.books.year(loop.setup, loop.state, inputs_of_year(drivers, ey, t), loop.fin)
