@@ -14,7 +14,6 @@ from fiscalsim.demography.projector import DemographyInputs
 from fiscalsim.economy import EconomyInputs
 from fiscalsim.feedbacks import FeedbackInputs
 from fiscalsim.finance.inputs import BaseAccounts, FinanceParams
-from fiscalsim.policies.levers import POLICIES, build_levers
 from fiscalsim.scenario.checks import (
     build_copula,
     check_debt_swap,
@@ -41,6 +40,7 @@ from fiscalsim.scenario.japan import (
     build_japan_params,
     plan_trigger,
 )
+from fiscalsim.scenario.levers import POLICIES, build_levers
 from fiscalsim.scenario.report_settings import REPORT, STAND_IN, ReportSettings, build_report
 from fiscalsim.scenario.schema import Choice, Integer, Raw, Section, Text, location_of, validate
 from fiscalsim.scenario.targets import resolve_uncertain
