@@ -233,3 +233,16 @@ def test_no_feedbacks_works_without_a_feedbacks_section_and_an_enabled_one_needs
     assert res.exit_code == 0, res.output
     with pytest.raises(ScenarioError, match="needs leave_share"):
         load_scenario(yubari, ['feedbacks.jobs_migration.enabled="on"'])
+
+
+def test_staff_pensions_need_the_retirees_they_pay(tmp_path):
+    from fiscalsim.scenario import ScenarioErrors, bundled_scenario, load_scenario
+
+    text = bundled_scenario().read_text(encoding="utf-8")
+    kept = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("retired_staff_exit_rate:"))
+    path = tmp_path / "baseline.yaml"
+    path.write_text(kept, encoding="utf-8")
+    for table in bundled_scenario().parent.glob("*.csv"):
+        (tmp_path / table.name).write_bytes(table.read_bytes())
+    with pytest.raises(ScenarioErrors, match="staff_pension_share needs retired_staff_exit_rate"):
+        load_scenario(path)

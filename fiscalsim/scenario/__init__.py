@@ -85,42 +85,21 @@ BOOKS = Choice("the book set of the city's country: china (four books, yuan) or 
                "enterprises, yen); it decides the money and the accounts and parameter sections",
                ("china", "japan"), default="china")
 
-SCHEMA = Section(
-    "A fiscalsim scenario.",
-    {
-        "name": Text("short name of the scenario"),
-        "description": Text("what the scenario represents", required=False),
-        "books": BOOKS,
-        "simulation": SIMULATION,
-        "demography": DEMOGRAPHY,
-        **SECTIONS,
-        "feedbacks": FEEDBACKS,
-        "triggers": TRIGGERS,
-        "uncertainty": UNCERTAINTY,
-        "policies": POLICIES,
-        "report": REPORT,
-        "stand_in": STAND_IN,
-    },
-)
+def _scenario_schema(doc: str, book_sections: dict[str, Any], policies: bool) -> Section:
+    """A scenario's sections: the common ones around its book set's accounts and parameters."""
+    fields = {"name": Text("short name of the scenario"),
+              "description": Text("what the scenario represents", required=False),
+              "books": BOOKS, "simulation": SIMULATION, "demography": DEMOGRAPHY, **book_sections,
+              "feedbacks": FEEDBACKS, "triggers": TRIGGERS, "uncertainty": UNCERTAINTY}
+    if policies:
+        fields["policies"] = POLICIES
+    return Section(doc, {**fields, "report": REPORT, "stand_in": STAND_IN})
 
+
+SCHEMA = _scenario_schema("A fiscalsim scenario.", SECTIONS, policies=True)
 #: A Japanese municipality (``books: japan``): the accounts and parameters of its own book set.
-JAPAN_SCHEMA = Section(
-    "A fiscalsim scenario of a Japanese municipality.",
-    {
-        "name": Text("short name of the scenario"),
-        "description": Text("what the scenario represents", required=False),
-        "books": BOOKS,
-        "simulation": SIMULATION,
-        "demography": DEMOGRAPHY,
-        "economy": ECONOMY,
-        **JAPAN_SECTIONS,
-        "feedbacks": FEEDBACKS,
-        "triggers": TRIGGERS,
-        "uncertainty": UNCERTAINTY,
-        "report": REPORT,
-        "stand_in": STAND_IN,
-    },
-)
+JAPAN_SCHEMA = _scenario_schema("A fiscalsim scenario of a Japanese municipality.",
+                                {"economy": ECONOMY, **JAPAN_SECTIONS}, policies=False)
 SCHEMAS = {"china": SCHEMA, "japan": JAPAN_SCHEMA}
 
 

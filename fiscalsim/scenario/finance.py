@@ -229,6 +229,19 @@ def _optional(f: dict[str, Any], key: str, default: Any, years: np.ndarray | Non
     return f[key].scalar() if years is None else f[key].series(years)
 
 
+def _retired_staff(f: dict[str, Any]) -> dict[str, Any]:
+    """The government-retiree stock's parameters: required when retirees' pensions are split out
+    of social security (``staff_pension_share``), unused otherwise."""
+    keys = ("retired_staff_per_staff", "retired_staff_exit_rate")
+    if f.get("staff_pension_share") is None:
+        return {}
+    missing = [k for k in keys if f.get(k) is None]
+    if missing:
+        raise ScenarioError(f"staff_pension_share needs {' and '.join(missing)} (the retirees it pays)",
+                            key="finance.staff_pension_share")
+    return {k: f[k].scalar() for k in keys}
+
+
 def build_finance(s: dict[str, Any], years: np.ndarray, scenario_dir: Path, debt_node: Any = None) -> FinanceParams:
     f, pe, st, d = s["finance"], s["pension"], s["staffing"], s["debt"]
     transfer = [f[k].scalar() for k in ("transfer_share_equalisation", "transfer_share_special",
@@ -287,8 +300,7 @@ def build_finance(s: dict[str, Any], years: np.ndarray, scenario_dir: Path, debt
         new_bond_quota_in_restructuring=d["new_bond_quota_in_restructuring"].scalar(),
         staff_pension_share=_optional(f, "staff_pension_share", 0.0),
         dibao_share=_optional(f, "dibao_share", 0.0),
-        retired_staff_per_staff=_optional(f, "retired_staff_per_staff", 0.5),
-        retired_staff_exit_rate=_optional(f, "retired_staff_exit_rate", 0.04),
+        **_retired_staff(f),
         upper_revenue_growth=_optional(f, "upper_revenue_growth", None, years),
         basic_capacity_floor=_optional(f, "basic_capacity_floor", 0.0),
         tax_returns_growth=_optional(f, "tax_returns_growth", None, years),
