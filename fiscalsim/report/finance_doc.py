@@ -84,6 +84,13 @@ def finance_markdown() -> str:
         f"city's stated unpaid debt service ({acc.debt_arrears_end / 1e8:,.1f}亿) is compared, never imposed "
         "(see [hegang_baseline.md](hegang_baseline.md)).",
         "",
+    ]
+    return "\n".join(lines + later_years(p) + path_table(f))
+
+
+def later_years(p) -> list[str]:
+    """How later years settle: earmarked and free money, arrears, transfers, staff, the quota."""
+    return [
         "## Later years: free and earmarked money, and the waterfall",
         "",
         "- **Earmarked** money keeps its purpose: refinancing proceeds repay maturing principal; new-bond",
@@ -121,7 +128,6 @@ def finance_markdown() -> str:
         f"{p.new_bond_quota_in_restructuring:.0%}.",
         "",
     ]
-    return "\n".join(lines + path_table(f))
 
 
 def path_table(f) -> list[str]:
