@@ -57,11 +57,6 @@ def _money_unit(sc) -> str:
         raise click.UsageError(str(exc)) from None
 
 
-def _scenario_path(scenario: str | None) -> Path:
-    """A scenario file, or a bundled scenario by name (``fiscalsim list``)."""
-    return scenario_path(scenario)
-
-
 @main.command()
 @click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
 @set_option
@@ -140,7 +135,7 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
     from fiscalsim.simulate.seeding import root_entropy
 
     started = time.perf_counter()
-    sc = load_scenario(_scenario_path(scenario), overrides)
+    sc = load_scenario(scenario_path(scenario), overrides)
     n = n_paths or sc.default_paths
     entropy = root_entropy(seed if seed is not None else sc.seed)
     year = target_year if target_year is not None else sc.report_year
@@ -193,7 +188,7 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
 
     t0 = time.perf_counter()
     extra = [f"simulation.report_year={target_year}"] if target_year is not None else []
-    sc = as_scenario(_scenario_path(scenario), [*overrides, *extra])
+    sc = as_scenario(scenario_path(scenario), [*overrides, *extra])
     n = n_paths or sc.default_paths
     kinds = RUN_KINDS if charts else ()
     with stages() as bars:
@@ -240,7 +235,7 @@ def compare(scenarios: tuple[str, ...], n_paths: int | None, seed: int | None, r
     from fiscalsim.report.compare import compare_folder, comparison_table, format_comparison
 
     t0 = time.perf_counter()
-    loaded = [load_scenario(_scenario_path(p), overrides) for p in scenarios]
+    loaded = [load_scenario(scenario_path(p), overrides) for p in scenarios]
     first = loaded[0]
     if any(list(sc.years) != list(first.years) for sc in loaded):
         raise ScenarioError("options must cover the same years to be compared")
@@ -286,7 +281,7 @@ def books(scenario: str | None, out_dir: str, overwrite: bool, overrides: tuple[
     from fiscalsim.simulate.engine import run_model
 
     started = time.perf_counter()
-    sc = load_scenario(_scenario_path(scenario), overrides)
+    sc = load_scenario(scenario_path(scenario), overrides)
     f = run_model(sc, 1, 0, deterministic=True).finance
     bs = book_set(sc.books)
     write_books(sc, bs, f, out_dir, overwrite, _money_unit(sc), started)
@@ -387,7 +382,7 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
     grid = parse_grid(list(grids))
     if len(grid) > 2:
         raise ScenarioError("heat maps take one or two grid keys")
-    base = str(_scenario_path(base))
+    base = str(scenario_path(base))
     sc = load_scenario(Path(base), overrides)
     rule = rule or sc.default_rule
     if rule not in [r.id for r in sc.rules]:
@@ -472,7 +467,7 @@ def sensitivity(scenario: str | None, method: str, rule: str, n_samples: int, se
     from fiscalsim.simulate.sensitivity import sensitivity as run_sensitivity
 
     started = time.perf_counter()
-    sc = load_scenario(_scenario_path(scenario), overrides)
+    sc = load_scenario(scenario_path(scenario), overrides)
     if rule != "headline" and rule not in [r.id for r in sc.rules]:
         raise ScenarioError(f"--rule {rule!r} is neither 'headline' nor a rule of the scenario")
     if q_low >= q_high:
