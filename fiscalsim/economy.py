@@ -122,7 +122,7 @@ def economy_base_year(plan: EconomyPlan, working_age: np.ndarray, population: np
     e = plan.inputs
     employment = working_age * _v(e.participation_rate) * (1.0 - _v(e.unemployment_rate))
     households = population / _v(e.household_size)
-    construction = _v(e.housing_replacement_rate) * households + np.zeros_like(households)
+    construction = _v(e.housing_replacement_rate) * households
     state = EconomyState(employment, population, construction, households)
     return economy_year(plan, state, 0, working_age, population), state
 
