@@ -23,7 +23,7 @@ import time
 from fiscalsim.feedbacks import FeedbackInputs
 from fiscalsim.scenario import bundled_scenario, load_scenario
 from fiscalsim.simulate.engine import draw_block, run_draws
-from fiscalsim.simulate.seeding import BLOCK_PATHS
+from fiscalsim.simulate.population import path_blocks
 
 
 def feedbacks_off(sc):
@@ -39,7 +39,7 @@ def main() -> None:
     args = ap.parse_args()
     on = load_scenario(bundled_scenario())
     off = feedbacks_off(on)
-    blocks = [(s, min(s + BLOCK_PATHS, args.paths)) for s in range(0, args.paths, BLOCK_PATHS)]
+    blocks = path_blocks(args.paths)
     cases = {"coupled, feedbacks on": (on, True), "coupled, feedbacks off": (off, True),
              "stages in sequence": (off, False)}
     draws = {name: [draw_block(sc, 1, a, b) for a, b in blocks] for name, (sc, _) in cases.items()}

@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 
 from fiscalsim.demography.step import ENGINE_ENV
 from fiscalsim.report.run import summary_table
-from fiscalsim.simulate import montecarlo
+from fiscalsim.simulate import montecarlo, population
 from fiscalsim.simulate.montecarlo import run_scenario
 from fiscalsim.simulate.sampling import zero_variance
 from fiscalsim.triggers import NEVER
 
-N = 300  # two blocks, the second partial
+N = 600  # two computation blocks, the second partial
 
 
 def assert_same(a, b):
@@ -42,15 +42,28 @@ def test_results_identical_for_any_number_of_workers(hegang, engine, monkeypatch
     assert_same(one, two)
 
 
+@pytest.mark.parametrize("engine", ["numba", "numpy"])
+def test_a_path_does_not_depend_on_the_computation_block(hegang, engine, monkeypatch):
+    # The computation block is a speed setting: every kernel works path by path, so blocks of 100
+    # paths (not even aligned with the seed tree's 256) give the default's results bit for bit.
+    if engine == "numba":
+        pytest.importorskip("numba")
+    monkeypatch.setenv(ENGINE_ENV, engine)
+    default = run_scenario(hegang, 600, 6)
+    monkeypatch.setattr(population, "COMPUTE_PATHS", 100)
+    assert len(population.path_blocks(600)) == 6
+    assert_same(default, run_scenario(hegang, 600, 6))
+
+
 def test_pyramid_kept_for_the_first_paths_whatever_the_chunking(hegang, monkeypatch):
-    monkeypatch.setattr(montecarlo, "PYRAMID_PATHS", 300)  # inside the second block
+    monkeypatch.setattr(montecarlo, "PYRAMID_PATHS", 550)  # inside the second block
     whole = run_scenario(hegang, 600, 4, chunk_paths=600)
-    assert whole.pyramid.shape == (300, 2, 2, 101)
-    for chunk in (1, 256, 512):
+    assert whole.pyramid.shape == (550, 2, 2, 101)
+    for chunk in (1, 512):
         assert_same(whole, run_scenario(hegang, 600, 4, chunk_paths=chunk))
     # the kept pyramids are those of the first paths of an unbounded run
     monkeypatch.setattr(montecarlo, "PYRAMID_PATHS", 10**9)
-    np.testing.assert_array_equal(run_scenario(hegang, 600, 4).pyramid[:300], whole.pyramid)
+    np.testing.assert_array_equal(run_scenario(hegang, 600, 4).pyramid[:550], whole.pyramid)
 
 
 def test_rules_with_one_indicator_share_its_array(hegang):

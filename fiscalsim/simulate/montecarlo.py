@@ -1,6 +1,7 @@
 """Monte Carlo runs of a scenario: first-passage years per rule and the key series.
 
-Paths are computed in the seed tree's fixed 256-path blocks (see ``seeding``); blocks are grouped
+Paths are computed in fixed blocks of :data:`~fiscalsim.simulate.population.COMPUTE_PATHS` paths
+(whole blocks of the seed tree, see ``seeding``); blocks are grouped
 into chunks of about ``chunk_paths`` paths, which run in this process or in ``jobs`` worker
 processes. A chunk keeps only what a run reports — first-passage years, the rules' indicators
 and the key series (about 13 kB per path for the Hegang baseline), and the population pyramid
@@ -22,9 +23,9 @@ import numpy as np
 from fiscalsim.demography.schedules import N_AGES
 from fiscalsim.finance.books import book_set
 from fiscalsim.scenario import Scenario
+from fiscalsim.simulate import population
 from fiscalsim.simulate.engine import run_block
 from fiscalsim.simulate.population import path_blocks
-from fiscalsim.simulate.seeding import BLOCK_PATHS
 from fiscalsim.simulate.workers import share_with_workers
 from fiscalsim.triggers.rules import Rule, first_passage
 
@@ -88,8 +89,7 @@ def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: 
     """Paths ``start … stop−1``, block by block; only the reported arrays are kept."""
     years = np.asarray(sc.years)
     parts = []
-    for b_start in range(start, stop, BLOCK_PATHS):
-        b_stop = min(b_start + BLOCK_PATHS, stop)
+    for b_start, b_stop in path_blocks(stop, start):
         pyramid_years = (int(years[0]), sc.report_year)
         keep = max(0, min(b_stop, PYRAMID_PATHS) - b_start)
         block = run_block(sc, entropy, b_start, b_stop, full_years=pyramid_years if keep else (),
@@ -144,7 +144,7 @@ def _concat(parts: list[RunResult]) -> RunResult:
 
 def chunks(n_paths: int, chunk_paths: int) -> list[tuple[int, int]]:
     """Groups of whole blocks of about ``chunk_paths`` paths."""
-    per = max(1, -(-chunk_paths // BLOCK_PATHS))
+    per = max(1, -(-chunk_paths // population.COMPUTE_PATHS))
     blocks = path_blocks(n_paths)
     return [(blocks[i][0], blocks[min(i + per, len(blocks)) - 1][1]) for i in range(0, len(blocks), per)]
 

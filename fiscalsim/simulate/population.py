@@ -17,6 +17,12 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_PATHS = 1024
 
+#: Paths computed by one call of the model: two blocks of the seed tree. A path's results do not
+#: depend on this size (every kernel works path by path; ``tests/test_montecarlo.py`` checks it
+#: bitwise), only the speed does: 512 paths amortise the per-year NumPy calls over twice as many
+#: paths while a block's cohorts (6.6 MB) still sit in cache (``docs/performance.md``).
+COMPUTE_PATHS = 2 * BLOCK_PATHS
+
 
 def draw_demography_shocks(entropy: int, start: int, stop: int, n_years: int) -> DemographyShocks:
     return DemographyShocks(
@@ -26,14 +32,14 @@ def draw_demography_shocks(entropy: int, start: int, stop: int, n_years: int) ->
     )
 
 
-def path_blocks(n_paths: int) -> list[tuple[int, int]]:
-    """The fixed computation blocks ``[start, stop)`` of a run: those of the seed tree.
+def path_blocks(n_paths: int, start: int = 0) -> list[tuple[int, int]]:
+    """The fixed computation blocks ``[a, b)`` of a run from path ``start`` (a block boundary) to
+    ``n_paths``, :data:`COMPUTE_PATHS` paths each (the last may be partial).
 
-    Every block is computed by one call of the projector whatever the chunking or the number of
-    workers, so each path sees not only the same random numbers but the same floating-point
-    operations (BLAS reductions may round differently for different row counts).
+    Every block is computed by one call whatever the chunking or the number of workers, so each
+    path sees not only the same random numbers but the same floating-point operations.
     """
-    return [(s, min(s + BLOCK_PATHS, n_paths)) for s in range(0, n_paths, BLOCK_PATHS)]
+    return [(s, min(s + COMPUTE_PATHS, n_paths)) for s in range(start, n_paths, COMPUTE_PATHS)]
 
 
 def run_population(inputs: DemographyInputs, n_paths: int, entropy: int, chunk_paths: int = DEFAULT_CHUNK_PATHS,
@@ -46,7 +52,7 @@ def run_population(inputs: DemographyInputs, n_paths: int, entropy: int, chunk_p
     """
     if n_paths < 1 or chunk_paths < 1:
         raise ValueError("n_paths and chunk_paths must be positive")
-    blocks_per_chunk = max(1, -(-chunk_paths // BLOCK_PATHS))
+    blocks_per_chunk = max(1, -(-chunk_paths // COMPUTE_PATHS))
     out = PopulationResult.empty(n_paths, inputs.years, inputs.unit_names, full_years)
     done = 0
     for i, (start, stop) in enumerate(path_blocks(n_paths)):

@@ -32,7 +32,7 @@ from fiscalsim.finance.books import book_set
 from fiscalsim.finance.run import FinanceShocks
 from fiscalsim.simulate.engine import BlockDraws, run_draws
 from fiscalsim.simulate.montecarlo import evaluate_rules, rule_lines
-from fiscalsim.simulate.seeding import BLOCK_PATHS
+from fiscalsim.simulate.population import path_blocks
 from fiscalsim.triggers.rules import NEVER, headline_passage
 
 METHODS = ("sobol", "morris", "oat")
@@ -128,11 +128,11 @@ def design_draws(sc, fs: list[Factor], q: np.ndarray) -> BlockDraws:
 
 def design_years(sc, fs: list[Factor], q: np.ndarray) -> pd.DataFrame:
     """First-passage year of every rule (and of the headline event) per design row; "not by the
-    horizon" is counted as the year after it. Rows run in blocks of the seed tree's size."""
+    horizon" is counted as the year after it. Rows run in the model's computation blocks."""
     years = np.asarray(sc.years)
     parts = []
-    for start in range(0, q.shape[0], BLOCK_PATHS):
-        block = q[start:start + BLOCK_PATHS]
+    for start, stop in path_blocks(q.shape[0]):
+        block = q[start:stop]
         lines = rule_lines(run_draws(sc, design_draws(sc, fs, block)).finance.lines)
         _, _, fp = evaluate_rules(sc, years, lines)
         parts.append(np.column_stack([fp, headline_passage(fp, sc.rules)]))
