@@ -4,7 +4,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fiscalsim.demography.step import ENGINE_ENV
@@ -14,7 +14,14 @@ from fiscalsim.simulate.montecarlo import run_scenario
 from fiscalsim.simulate.sampling import zero_variance
 from fiscalsim.triggers import NEVER
 
-N = 600  # two computation blocks, the second partial
+N = 600  # with small_blocks: three computation blocks, the last partial
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Computation blocks of 256 paths, so that a few hundred paths make several chunks (a path's
+    results do not depend on the block size: test_a_path_does_not_depend_on_the_computation_block)."""
+    monkeypatch.setattr(population, "COMPUTE_PATHS", 256)
 
 
 def assert_same(a, b):
@@ -26,14 +33,15 @@ def assert_same(a, b):
     np.testing.assert_array_equal(a.pyramid, b.pyramid)
 
 
-@settings(max_examples=4, deadline=None)
+# small_blocks sets one constant for every example, so sharing it between examples is intended
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(1, 600))
-def test_results_identical_for_any_chunk_size(hegang, chunk):
+def test_results_identical_for_any_chunk_size(hegang, small_blocks, chunk):
     assert_same(run_scenario(hegang, N, 5, chunk_paths=N), run_scenario(hegang, N, 5, chunk_paths=chunk))
 
 
 @pytest.mark.parametrize("engine", ["numba", "numpy"])
-def test_results_identical_for_any_number_of_workers(hegang, engine, monkeypatch):
+def test_results_identical_for_any_number_of_workers(hegang, engine, small_blocks, monkeypatch):
     if engine == "numba":
         pytest.importorskip("numba")
     monkeypatch.setenv(ENGINE_ENV, engine)  # the workers inherit it
@@ -49,17 +57,18 @@ def test_a_path_does_not_depend_on_the_computation_block(hegang, engine, monkeyp
     if engine == "numba":
         pytest.importorskip("numba")
     monkeypatch.setenv(ENGINE_ENV, engine)
-    default = run_scenario(hegang, 600, 6)
+    n = population.COMPUTE_PATHS + 76  # two default blocks, the second partial
+    default = run_scenario(hegang, n, 6)
     monkeypatch.setattr(population, "COMPUTE_PATHS", 100)
-    assert len(population.path_blocks(600)) == 6
-    assert_same(default, run_scenario(hegang, 600, 6))
+    assert len(population.path_blocks(n)) == -(-n // 100)
+    assert_same(default, run_scenario(hegang, n, 6))
 
 
-def test_pyramid_kept_for_the_first_paths_whatever_the_chunking(hegang, monkeypatch):
+def test_pyramid_kept_for_the_first_paths_whatever_the_chunking(hegang, small_blocks, monkeypatch):
     monkeypatch.setattr(montecarlo, "PYRAMID_PATHS", 550)  # inside the second block
     whole = run_scenario(hegang, 600, 4, chunk_paths=600)
     assert whole.pyramid.shape == (550, 2, 2, 101)
-    for chunk in (1, 512):
+    for chunk in (1, 256, 512):
         assert_same(whole, run_scenario(hegang, 600, 4, chunk_paths=chunk))
     # the kept pyramids are those of the first paths of an unbounded run
     monkeypatch.setattr(montecarlo, "PYRAMID_PATHS", 10**9)
@@ -72,6 +81,21 @@ def test_rules_with_one_indicator_share_its_array(hegang):
     for r in hegang.rules:
         first = by_indicator.setdefault(r.indicator, r.id)
         assert res.indicators[r.id] is res.indicators[first]
+
+
+def test_an_indicator_that_is_a_key_series_is_its_array(hegang, small_blocks):
+    res = run_scenario(hegang, 600, 2)  # three blocks: the sharing holds in the gathered result
+    bare = [r for r in hegang.rules if r.indicator.line in res.series]
+    assert {r.indicator.line for r in bare} >= {"government_debt_arrears", "sanbao_unpaid", "arrears_lgfv"}
+    for r in bare:
+        assert res.indicators[r.id] is res.series[r.indicator.line]
+    # and it is what the rule evaluates: unpaid service above 1 % of general expenditure (its
+    # materiality), from the first evaluated year
+    j = res.rule_ids.index("china_government_default")
+    s = res.series
+    crossed = (s["government_debt_arrears"] > 0.01 * s["general_expenditure"])[:, res.years >= res.evaluated_from]
+    assert ((res.first_passage[:, j] != NEVER) == crossed.any(axis=1)).all()
+    assert 0 < crossed.any(axis=1).mean() < 1
 
 
 def test_common_random_numbers_pair_scenarios(hegang):

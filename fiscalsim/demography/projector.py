@@ -132,7 +132,8 @@ class PopulationResult:
         (migration_rate per unit: (n_paths, n_years, n_units)).
     e0 : (n_paths, n_years, 2) period life expectancy at birth.
     full : (n_paths, len(full_years), n_units, 2, 101) population by single age at 1 January of
-        the years asked for (``full_years``), else None.
+        the years asked for (``full_years``), else None; with one unit (``city_full``) the sum of
+        the units, the city (what a Monte Carlo run keeps for its pyramid).
     """
 
     years: np.ndarray
@@ -150,8 +151,9 @@ class PopulationResult:
 
     @classmethod
     def empty(cls, n_paths: int, years: np.ndarray, unit_names: tuple[str, ...],
-              full_years: tuple[int, ...] = ()) -> PopulationResult:
-        """An unfilled result for ``n_paths`` paths (kernels write into its :meth:`rows`)."""
+              full_years: tuple[int, ...] = (), city_full: bool = False) -> PopulationResult:
+        """An unfilled result for ``n_paths`` paths (kernels write into its :meth:`rows`); the
+        population by age at ``full_years`` by unit, or for the city alone (``city_full``)."""
         n_years, n_units = len(years), len(unit_names)
         return cls(
             years=np.asarray(years), unit_names=tuple(unit_names),
@@ -159,7 +161,7 @@ class PopulationResult:
             flows=np.empty((n_paths, n_years, n_units, len(FLOW_BANDS))),
             tfr=np.empty((n_paths, n_years)), mortality_k=np.empty((n_paths, n_years)),
             migration_rate=np.empty((n_paths, n_years, n_units)), e0=np.empty((n_paths, n_years, 2)),
-            full=np.empty((n_paths, len(full_years), n_units, 2, N_AGES)) if full_years else None,
+            full=np.empty((n_paths, len(full_years), 1 if city_full else n_units, 2, N_AGES)) if full_years else None,
             full_years=tuple(int(y) for y in full_years),
         )
 
@@ -306,7 +308,7 @@ def project(inputs: DemographyInputs, shocks: DemographyShocks, full_years: tupl
     state = plan.start()
     for t in range(n_years + 1):
         if t in keep:
-            res.full[:, keep[t]] = state.by_age()
+            state.by_age(out=res.full[:, keep[t]])
         if t == n_years:
             break
         rates, res.e0[:, t] = plan.rates(t)

@@ -114,9 +114,19 @@ class CohortState:
             pop = np.broadcast_to(pop, (n_paths,) + pop.shape[-3:])
         return cls(np.array(pop, dtype=float, order="C"), 0)
 
-    def by_age(self) -> np.ndarray:
-        """(n_paths, n_units, 2, n_ages) persons by single age (a new array)."""
-        return np.roll(self.cohorts, self.offset, axis=-1)
+    def by_age(self, out: np.ndarray | None = None) -> np.ndarray:
+        """(n_paths, n_units, 2, n_ages) persons by single age: a new array, or written into
+        ``out``; an ``out`` with one unit receives the sum of the units (the city)."""
+        cohorts = self.cohorts
+        if out is not None and out.shape[1] == 1 < cohorts.shape[1]:
+            cohorts = cohorts.sum(axis=1, keepdims=True)
+        if out is None:
+            out = np.empty_like(cohorts)
+        n_ages = cohorts.shape[-1]
+        k = self.offset % n_ages  # age a sits in slot (a − offset) mod n_ages
+        out[..., k:] = cohorts[..., :n_ages - k]
+        out[..., :k] = cohorts[..., n_ages - k:]
+        return out
 
     def to_slots(self, by_age: np.ndarray, axis: int = -1) -> np.ndarray:
         """An array indexed by age along ``axis`` re-indexed by slot."""

@@ -97,10 +97,13 @@ class FinanceResult:
         n_years, n_units = len(years), len(unit_names)
         lines = all_line_names() if line_names is None else line_names
         units = UNIT_SERIES if unit_series is None else unit_series
-        store = np.zeros((len(lines), n_years, n_paths))
+        store = np.empty((len(lines), n_years, n_paths))
+        store.fill(np.nan)
+        unit_store = np.empty((len(units), n_paths, n_years, n_units))
+        unit_store.fill(np.nan)
         return cls(np.asarray(years), tuple(unit_names),
                    {name: store[i].T for i, name in enumerate(lines)},
-                   {name: np.zeros((n_paths, n_years, n_units)) for name in units})
+                   {name: unit_store[i] for i, name in enumerate(units)})
 
     def rows(self, start: int, stop: int) -> FinanceResult:
         """Views of paths ``start … stop−1``."""

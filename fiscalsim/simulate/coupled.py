@@ -109,7 +109,8 @@ def later_year(loop: Loop, t: int) -> None:
 def run_coupled(inputs: BlockInputs, books: BookSet, draws, pop: PopulationResult, fin: FinanceResult,
                 full_years: tuple[int, ...] = (), engine: str | None = None) -> None:
     """Every year of one block, written into ``pop`` and ``fin`` (arrays for exactly these paths).
-    Population by single age is kept at 1 January of ``full_years`` (``years[-1] + 1``: the end)."""
+    Population by single age is kept at 1 January of ``full_years`` (``years[-1] + 1``: the end),
+    by unit or for the city, as ``pop.full`` is shaped."""
     demo = inputs.demography
     plan = DemographyPlan.prepare(demo, draws.demography, engine)
     loop = Loop(inputs, books, plan, EconomyPlan.prepare(inputs.economy, draws.economy), pop, fin, plan.start(),
@@ -117,7 +118,7 @@ def run_coupled(inputs: BlockInputs, books: BookSet, draws, pop: PopulationResul
     keep = {int(y) - int(demo.years[0]): i for i, y in enumerate(full_years)}
     for t in range(demo.n_years + 1):
         if t in keep:
-            pop.full[:, keep[t]] = loop.cohorts.by_age()
+            loop.cohorts.by_age(out=pop.full[:, keep[t]])
         if t == demo.n_years:
             break
         if t:

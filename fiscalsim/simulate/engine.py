@@ -87,14 +87,16 @@ def block_inputs(sc: Scenario, draws: BlockDraws) -> BlockInputs:
 
 
 def run_draws(sc: Scenario, draws: BlockDraws, full_years: tuple[int, ...] = (),
-              out: ModelResult | None = None, coupled: bool = True) -> ModelResult:
+              out: ModelResult | None = None, coupled: bool = True, city_full: bool = False) -> ModelResult:
     """The model on given draws (the deterministic kernel of every run); written into ``out``
     (arrays for exactly these paths) when given. ``coupled=False`` runs the stages one after
-    another (the reference of the coupled loop; no feedback can act)."""
+    another (the reference of the coupled loop; no feedback can act). ``city_full`` keeps the
+    population by age at ``full_years`` for the city only."""
     n_paths = draws.demography.n_paths
     books = book_set(sc.books)
     if out is None:
-        out = ModelResult(PopulationResult.empty(n_paths, sc.years, sc.demography.unit_names, full_years),
+        out = ModelResult(PopulationResult.empty(n_paths, sc.years, sc.demography.unit_names, full_years,
+                                                 city_full),
                           FinanceResult.empty(n_paths, sc.years, sc.demography.unit_names, books.line_names,
                                               books.unit_series))
     inputs = block_inputs(sc, draws)
@@ -104,11 +106,11 @@ def run_draws(sc: Scenario, draws: BlockDraws, full_years: tuple[int, ...] = (),
 
 
 def run_block(sc: Scenario, entropy: int, start: int, stop: int, full_years: tuple[int, ...] = (),
-              deterministic: bool = False, out: ModelResult | None = None) -> ModelResult:
+              deterministic: bool = False, out: ModelResult | None = None, city_full: bool = False) -> ModelResult:
     """Paths ``start … stop−1`` of the scenario (zero shocks when ``deterministic``); written into
     ``out`` (arrays for exactly these paths) when given."""
     draws = quiet_draws(stop - start, len(sc.years)) if deterministic else draw_block(sc, entropy, start, stop)
-    return run_draws(sc, draws, full_years, out)
+    return run_draws(sc, draws, full_years, out, city_full=city_full)
 
 
 def run_model(sc: Scenario, n_paths: int, entropy: int, full_years: tuple[int, ...] = (),

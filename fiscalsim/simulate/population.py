@@ -17,11 +17,11 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_PATHS = 1024
 
-#: Paths computed by one call of the model: two blocks of the seed tree. A path's results do not
+#: Paths computed by one call of the model: four blocks of the seed tree. A path's results do not
 #: depend on this size (every kernel works path by path; ``tests/test_montecarlo.py`` checks it
-#: bitwise), only the speed does: 512 paths amortise the per-year NumPy calls over twice as many
-#: paths while a block's cohorts (6.6 MB) still sit in cache (``docs/performance.md``).
-COMPUTE_PATHS = 2 * BLOCK_PATHS
+#: bitwise), only the speed does: the per-year NumPy calls are shared by more paths, while larger
+#: blocks leave the caches (measured: ``docs/performance.md``).
+COMPUTE_PATHS = 4 * BLOCK_PATHS
 
 
 def draw_demography_shocks(entropy: int, start: int, stop: int, n_years: int) -> DemographyShocks:

@@ -52,6 +52,14 @@ class Indicator:
     def series_names(self) -> set[str]:
         return set(self.numerator) | set(self.denominator) | set(self.subtract) | set(self.denominator_subtract)
 
+    @property
+    def line(self) -> str | None:
+        """The model line this indicator is, when it is one line as it stands (no sum, ratio or
+        transform); else None."""
+        if len(self.numerator) == 1 and not (self.denominator or self.subtract or self.transform != "none"):
+            return self.numerator[0]
+        return None
+
     def evaluate(self, lines: dict[str, np.ndarray]) -> np.ndarray:
         """(n_paths, n_years) values; a zero or negative denominator gives +inf for a positive
         numerator (the ratio is unbounded) and 0 otherwise."""
