@@ -24,10 +24,12 @@ The checks, each an error with the table, its rows and what was expected:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # a run's worker processes load scenarios without pandas
+    import pandas as pd
 
 from fiscalsim.scenario.errors import shown
 from fiscalsim.scenario.yamlio import ScenarioError
