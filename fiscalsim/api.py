@@ -19,11 +19,10 @@ from pathlib import Path
 
 from fiscalsim.scenario import Scenario, ScenarioError, bundled_scenario, load_scenario
 from fiscalsim.scenario.report_settings import PREFERRED_RULE
+from fiscalsim.simulate.population import DEFAULT_CHUNK_PATHS
 
 log = logging.getLogger(__name__)
 
-#: Paths per chunk by default: one block of the seed tree, so progress is reported per block.
-DEFAULT_CHUNK_PATHS = 256
 #: Rule compared, swept or screened when neither --rule nor the scenario's report.rule names one
 #: (and the scenario has it; see fiscalsim.scenario.report_settings.default_rule).
 DEFAULT_RULE = PREFERRED_RULE

@@ -55,7 +55,7 @@ class Results:
     """
 
     def __init__(self, scenario, raw, seed: int, money_unit: str, seed_given: bool = True, seconds: float = 0.0,
-                 jobs: int = 1, chunk_paths: int = 256, overrides: tuple[str, ...] = ()):
+                 jobs: int = 1, chunk_paths: int | None = None, overrides: tuple[str, ...] = ()):
         self.scenario = scenario
         self.raw = raw
         self.seed = seed

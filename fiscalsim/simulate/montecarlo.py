@@ -25,7 +25,7 @@ from fiscalsim.finance.books import book_set
 from fiscalsim.scenario import Scenario
 from fiscalsim.simulate import population
 from fiscalsim.simulate.engine import run_block
-from fiscalsim.simulate.population import path_blocks
+from fiscalsim.simulate.population import DEFAULT_CHUNK_PATHS, path_blocks
 from fiscalsim.simulate.workers import share_with_workers
 from fiscalsim.triggers.rules import Rule, first_passage
 
@@ -155,7 +155,7 @@ def _single_threaded_env() -> dict[str, str | None]:
     return saved
 
 
-def run_scenario(sc: Scenario, n_paths: int, entropy: int, jobs: int = 1, chunk_paths: int = 1024,
+def run_scenario(sc: Scenario, n_paths: int, entropy: int, jobs: int = 1, chunk_paths: int = DEFAULT_CHUNK_PATHS,
                  progress: Callable[[int], None] | None = None, deterministic: bool = False) -> RunResult:
     """All paths of a scenario; identical results for any ``jobs`` and ``chunk_paths``.
 

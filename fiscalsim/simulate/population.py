@@ -15,13 +15,13 @@ from fiscalsim.simulate.seeding import BLOCK_PATHS, standard_normal
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CHUNK_PATHS = 1024
-
 #: Paths computed by one call of the model: four blocks of the seed tree. A path's results do not
 #: depend on this size (every kernel works path by path; ``tests/test_montecarlo.py`` checks it
 #: bitwise), only the speed does: the per-year NumPy calls are shared by more paths, while larger
 #: blocks leave the caches (measured: ``docs/performance.md``).
 COMPUTE_PATHS = 4 * BLOCK_PATHS
+#: Paths per chunk by default: one computation block, so progress is reported per block.
+DEFAULT_CHUNK_PATHS = COMPUTE_PATHS
 
 
 def draw_demography_shocks(entropy: int, start: int, stop: int, n_years: int) -> DemographyShocks:
