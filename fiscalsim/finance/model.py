@@ -96,7 +96,8 @@ def drivers_from_bands(stocks: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
 
 def unit_sum(stocks: np.ndarray) -> np.ndarray:
     """The sum over units (axis −2), unit by unit in order: the numbers of ``stocks.sum(axis=-2)``
-    (which adds the units in the same order) at less than half its cost on a year's bands."""
+    at less than half its cost on a year's bands. (NumPy adds the units in the same order when
+    there is more than one band, as in the model; with a single band it would sum them pairwise.)"""
     total = stocks[..., 0, :].copy()
     for u in range(1, stocks.shape[-2]):
         total += stocks[..., u, :]
