@@ -46,7 +46,7 @@ class RunResult:
     """first_passage : (n_paths, n_rules) int years (``NEVER`` if not by the horizon);
     indicators / series : name → (n_paths, n_years); books: the book set that recorded the series.
     Rules with one indicator share its array, and an indicator that is a key series as it stands
-    (``Indicator.line``) is that series' array: 100,000 paths keep 94 MB less."""
+    (``Indicator.line``) is that series' array: 100,000 paths keep 94 MiB less."""
 
     years: np.ndarray
     rules: tuple[Rule, ...]
@@ -90,7 +90,7 @@ class RunResult:
 
 def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: bool = False) -> list[RunResult]:
     """Paths ``start … stop−1``, block by block: one result per block, of the reported arrays only
-    (the key series are views of the block's books until the run copies them in)."""
+    (a chunk of many blocks holds their key series, not their books)."""
     years = np.asarray(sc.years)
     parts = []
     for b_start, b_stop in path_blocks(stop, start):
@@ -105,7 +105,7 @@ def run_chunk(sc: Scenario, entropy: int, start: int, stop: int, deterministic: 
         lines = rule_lines(block.finance.lines)
         ind, conditions, fp = evaluate_rules(sc, years, lines)
         base = np.array([bool(c[0, 0]) for c in conditions])
-        series = {k: lines[k] for k in key_series(sc)}
+        series = {k: lines[k].copy() for k in key_series(sc)}  # not views: the block's books go now
         ind = {r.id: series.get(r.indicator.line, ind[r.id]) for r in sc.rules}
         parts.append(RunResult(years, sc.rules, fp, ind, series, base, sc.triggers_from, sc.books, pyramid,
                                pyramid_years))
