@@ -3,6 +3,7 @@ moves people in its documented direction; the establishment follows residents; a
 what it says; the per-year step of one path equals that path in a block."""
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ from fiscalsim.finance.staffing import staffing_year
 from fiscalsim.simulate.engine import draw_block, quiet_draws, run_draws
 
 from .test_finance_model import check_identities
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "fiscalsim" / "scenarios"
 
 
 def feedbacks_off(sc):
@@ -139,12 +142,17 @@ def test_one_path_alone_equals_the_same_path_in_its_block(hegang):
     np.testing.assert_array_equal(alone.population.stocks[0], full.population.stocks[37])
 
 
-@pytest.mark.parametrize("name", ["hegang", "yubari"])
+BUNDLED_RUNS = sorted(p.relative_to(SCENARIOS).with_suffix("").as_posix()
+                      for city in ("hegang", "yubari") for p in (SCENARIOS / city).glob("*.yaml"))
+
+
+@pytest.mark.parametrize("name", BUNDLED_RUNS)
 def test_every_line_is_written_every_year(name):
-    # a block's books start as NaN, so a line some year leaves unwritten cannot pass for zero
+    # a block's books start as NaN, so a line some year leaves unwritten cannot pass for zero;
+    # every bundled scenario of either book set, so that each lever's branch is written too
     from fiscalsim.api import as_scenario, scenario_path
 
-    sc = as_scenario(scenario_path(None if name == "hegang" else "yubari/baseline"))
+    sc = as_scenario(scenario_path(name))
     out = run_draws(sc, draw_block(sc, 3, 0, 16))
     unwritten = [k for k, v in {**out.finance.lines, **out.finance.units}.items() if np.isnan(v).any()]
     assert not unwritten
