@@ -172,13 +172,3 @@ def test_zero_variance_equals_deterministic(hegang):
     for name in ("general_expenditure", "arrears_debt", "debt_government", "carry_forward"):
         np.testing.assert_array_equal(noisy[name], deterministic[name])
 
-
-@settings(max_examples=20, deadline=None)
-@given(st.integers(1, 40), st.integers(1, 9), st.integers(2, 17), st.integers(0, 2**32 - 1))
-def test_unit_sum_is_numpys_sum_over_units_bit_for_bit(n_paths, n_units, n_bands, seed):
-    # with more than one band (the model has 16) NumPy adds the units in order, as unit_sum does
-    from fiscalsim.finance.model import unit_sum
-
-    rng = np.random.default_rng(seed)
-    stocks = rng.lognormal(10.0, 3.0, size=(n_paths, 3, n_units, n_bands))[:, 1]  # a strided year
-    np.testing.assert_array_equal(unit_sum(stocks), stocks.sum(axis=-2))

@@ -91,17 +91,7 @@ def drivers_from_bands(stocks: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
     """The budget's populations from stock bands ``(..., n_units, len(STOCK_BANDS))`` (one year,
     or every year): unit series ``(..., n_units)`` and city series ``(...)`` (unit bands summed
     once, then combined)."""
-    return {"unit": _drivers(stocks), "city": _drivers(unit_sum(stocks))}
-
-
-def unit_sum(stocks: np.ndarray) -> np.ndarray:
-    """The sum over units (axis −2), unit by unit in order: the numbers of ``stocks.sum(axis=-2)``
-    at less than half its cost on a year's bands. (NumPy adds the units in the same order when
-    there is more than one band, as in the model; with a single band it would sum them pairwise.)"""
-    total = stocks[..., 0, :].copy()
-    for u in range(1, stocks.shape[-2]):
-        total += stocks[..., u, :]
-    return total
+    return {"unit": _drivers(stocks), "city": _drivers(stocks.sum(axis=-2))}
 
 
 def city_drivers(pop: PopulationResult) -> dict[str, dict[str, np.ndarray]]:
