@@ -21,7 +21,9 @@ from fiscalsim.cli_options import (
     chunk_option,
     jobs_option,
     out_option,
+    requested_series,
     rule_option,
+    series_option,
     set_option,
     year_option,
 )
@@ -170,10 +172,11 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
                    "'fiscalsim chart' draws more, "
                    "and SVG/PDF).")
 @click.option("--report", is_flag=True, help="Also write report.html: the self-contained page of the run.")
+@series_option
 @set_option
 @user_errors
 def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, chunk_paths: int,
-        out_dir: str, overwrite: bool, target_year: int | None, charts: bool, report: bool,
+        out_dir: str, overwrite: bool, target_year: int | None, charts: bool, report: bool, series: str,
         overrides: tuple[str, ...]) -> None:
     """Monte Carlo run of SCENARIO: a file or a bundled name (default: the Hegang baseline).
 
@@ -185,17 +188,20 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
     from fiscalsim.api import as_scenario
     from fiscalsim.api import run as run_api
     from fiscalsim.report.run import format_summary, summary_table
+    from fiscalsim.simulate.montecarlo import key_series
 
     t0 = time.perf_counter()
     extra = [f"simulation.report_year={target_year}"] if target_year is not None else []
     sc = as_scenario(scenario_path(scenario), [*overrides, *extra])
+    wanted = requested_series(series, [r.id for r in sc.rules] + list(key_series(sc)))
     n = n_paths or sc.default_paths
     kinds = RUN_KINDS if charts else ()
     with stages() as bars:
         res = run_api(sc, n, seed, jobs=jobs, chunk_paths=chunk_paths, money_unit=_money_unit(sc),
                       progress=bars.stage("simulating", n))
         res.overrides = tuple(overrides) + tuple(extra)
-        res.save(out_dir, overwrite, charts=kinds, report=report, progress=bars.stage("charts", len(kinds) + report))
+        res.save(out_dir, overwrite, charts=kinds, report=report, progress=bars.stage("charts", len(kinds) + report),
+                 series=wanted)
     click.echo(f"{sc.name}: {n:,} paths, seed {res.seed}, {sc.years[0]}-{res.horizon}, "
                f"{time.perf_counter() - t0:.1f} s")
     click.echo(res.headline_text)

@@ -68,3 +68,25 @@ def rule_option(func):
 def year_option(what: str):
     return click.option("--year", "target_year", type=int,
                         help=f"Report year: the year {what} (default: the scenario's simulation.report_year).")
+
+
+def series_option(func):
+    """``--series NAMES``: also write every path's values of these key series or rule indicators."""
+    return click.option("--series", "series", metavar="NAMES", default="",
+                        help="Also write series.csv (and .parquet): every path's values, year by year, of these "
+                             "key series or rules' indicators (comma-separated names, or 'all'), in the units of "
+                             "quantiles.csv. Large: paths × years rows per name.")(func)
+
+
+def requested_series(text: str, names: list[str]) -> tuple[str, ...]:
+    """The names ``--series`` asks for, checked against the run's ``names`` before it runs."""
+    if not text.strip():
+        return ()
+    if text.strip() == "all":
+        return tuple(names)
+    asked = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in asked if n not in names]
+    if unknown or not asked:
+        raise click.BadParameter(f"no series or rule named {', '.join(unknown) or repr(text)}; this scenario has: "
+                                 f"{', '.join(names)}", param_hint="--series")
+    return tuple(dict.fromkeys(asked))

@@ -32,6 +32,7 @@ from fiscalsim.report.tables import (
     assumptions_table,
     first_passage_long,
     first_passage_wide,
+    path_series_table,
     pyramid_table,
     quantile_table,
     rule_records,
@@ -131,6 +132,22 @@ class Results:
         """path, rule, severity_class, year (missing: not by the horizon)."""
         return first_passage_long(self.raw)
 
+    @property
+    def series_names(self) -> list[str]:
+        """What :meth:`path_series` (and ``run --series``) can give: each rule's id (its indicator)
+        and each key series of the run."""
+        return [*self.raw.rule_ids, *self.raw.series]
+
+    def path_series(self, names: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Every path's values, year by year, of the named rule indicators and key series (all when
+        ``names`` is None), in the units of :attr:`quantiles`: path, year, kind, name, unit, value."""
+        names = self.series_names if names is None else list(names)
+        unknown = [n for n in names if n not in self.series_names]
+        if unknown:
+            raise ValueError(f"no series or rule named {', '.join(unknown)}; this run has: "
+                             f"{', '.join(self.series_names)}")
+        return path_series_table(self.raw, self.money_unit, names)
+
     @cached_property
     def quantiles(self) -> pd.DataFrame:
         """Per-year quantiles of each rule's indicator and key series: year, kind, name, unit,
@@ -206,14 +223,17 @@ class Results:
 
     def save(self, folder: str | Path, overwrite: bool = False, charts: tuple[str, ...] = RUN_KINDS,
              formats: tuple[str, ...] = ("png",), report: bool = False,
-             progress: Callable[[int], None] | None = None) -> list[str]:
+             progress: Callable[[int], None] | None = None, series: tuple[str, ...] = ()) -> list[str]:
         """Write the results folder (atomically; see ``docs/results_folders.md``): tables as CSV
         (and Parquet with pyarrow), ``manifest.json``, the chosen charts and, with ``report``, the
-        self-contained ``report.html``. ``progress(1)`` after each chart. Returns the file names."""
+        self-contained ``report.html``; with ``series``, ``series.csv`` of those names per path
+        (:meth:`path_series`). ``progress(1)`` after each chart. Returns the file names."""
         started = time.perf_counter()
         tables = {"summary": self.summary_wide, "headline": self.headline,
                   "first_passage": first_passage_wide(self.raw), "quantiles": self.quantiles,
                   "pyramid": self.pyramid, "assumptions": self.assumptions}
+        if series:
+            tables["series"] = self.path_series(series)
         with atomic_directory(folder, overwrite) as tmp:
             files = write_tables(tmp, tables) + ["manifest.json"]
             write_json(tmp / "manifest.json", self.manifest(files, {"timings_seconds": {

@@ -156,15 +156,34 @@ def quantile_table(result, money_unit: str) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def scaled_series(result, money_unit: str) -> Iterator[tuple[str, str, str, np.ndarray]]:
+def scaled_series(result, money_unit: str, names=None) -> Iterator[tuple[str, str, str, np.ndarray]]:
     """(kind, name, unit, values ``(n_paths, n_years)`` in that unit) of each rule's indicator
-    (percent for ratios) and each key series, in table order."""
+    (percent for ratios) and each key series, in table order (only ``names`` when given)."""
     for rule in result.rules:
-        factor, unit = display_scale(indicator_kind(rule), money_unit)
-        yield "indicator", rule.id, unit, result.indicators[rule.id] * factor
+        if names is None or rule.id in names:
+            factor, unit = display_scale(indicator_kind(rule), money_unit)
+            yield "indicator", rule.id, unit, result.indicators[rule.id] * factor
     for name, arr in result.series.items():
-        factor, unit = series_scale(name, money_unit)
-        yield "series", name, unit, arr * factor
+        if names is None or name in names:
+            factor, unit = series_scale(name, money_unit)
+            yield "series", name, unit, arr * factor
+
+
+def path_series_table(result, money_unit: str, names) -> pd.DataFrame:
+    """Every path's values of the named rule indicators and key series, in the units of the
+    quantile table: path, year, kind, name, unit, value (paths × years rows per name)."""
+    years = np.asarray(result.years)
+    n_paths = result.first_passage.shape[0]
+    parts = list(scaled_series(result, money_unit, set(names)))
+    rows = n_paths * len(years)
+    return pd.DataFrame({
+        "path": np.tile(np.repeat(np.arange(n_paths), len(years)), len(parts)),
+        "year": np.tile(years, n_paths * len(parts)),
+        "kind": np.repeat(np.array([p[0] for p in parts], dtype=object), rows),
+        "name": np.repeat(np.array([p[1] for p in parts], dtype=object), rows),
+        "unit": np.repeat(np.array([p[2] for p in parts], dtype=object), rows),
+        "value": np.concatenate([p[3].ravel() for p in parts]) if parts else np.empty(0),
+    })
 
 
 def _years_column(values: np.ndarray) -> pd.Series:
