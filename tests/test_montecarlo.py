@@ -142,6 +142,18 @@ def test_share_with_workers_consumes_every_task_once():
     assert got == {i: [i * i] for i in range(7)}
 
 
+def test_share_with_workers_leaves_the_caller_a_task():
+    # two tasks and one worker: the worker is handed the first, this process does the second
+    # itself instead of waiting a second for the worker to start and do both
+    import os
+
+    from fiscalsim.simulate.workers import share_with_workers
+
+    got = {}
+    share_with_workers(2, os.getpid, [(), ()], got.__setitem__)
+    assert got[1] == os.getpid() != got[0]
+
+
 def test_share_with_workers_raises_a_worker_failure():
     import math
 

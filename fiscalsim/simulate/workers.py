@@ -62,8 +62,9 @@ def share_with_workers(jobs: int, func, arg_lists: list[tuple], consume) -> None
 
     This process takes tasks from the end of the list while the workers take them from the start,
     so a worker's start-up (a fresh interpreter importing the package, about a second) overlaps
-    with useful work instead of adding to it. If the caller is interrupted (Ctrl-C, SIGTERM) or a
-    task fails, the workers are terminated at once.
+    with useful work instead of adding to it; the workers are never handed the last task that this
+    process could take, so with two tasks each side does one. If the caller is interrupted
+    (Ctrl-C, SIGTERM) or a task fails, the workers are terminated at once.
     """
     if jobs <= 1 or len(arg_lists) <= 1:
         for i, args in enumerate(arg_lists):
@@ -77,7 +78,7 @@ def share_with_workers(jobs: int, func, arg_lists: list[tuple], consume) -> None
     in_flight: dict = {}
     try:
         while lo < hi or in_flight:
-            while lo < hi and len(in_flight) < 2 * n_workers:  # one running and one queued each
+            while lo < hi - 1 and len(in_flight) < 2 * n_workers:  # one running and one queued each
                 in_flight[pool.submit(func, *arg_lists[lo])] = lo
                 lo += 1
             if lo < hi:
