@@ -1,0 +1,56 @@
+"""A battery of bad inputs against the newest surfaces (book sets, report settings, feedbacks,
+new-city, sweep grids, minimal-data population tables, results folders): each is refused with
+exit status 2, no traceback, a message naming file, line and key, and nothing left behind."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from fiscalsim.cli import main
+from fiscalsim.scenario import bundled_scenario
+
+HEGANG = bundled_scenario()
+YUBARI = bundled_scenario("yubari/baseline")
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def assert_refused(res, *fragments):
+    """Exit status 2 without a traceback; every fragment in the first error line."""
+    assert res.exit_code == 2, res.output
+    assert isinstance(res.exception, SystemExit), res.exception
+    assert "Traceback" not in res.output
+    first = next(line for line in res.output.splitlines() if line.startswith("error: "))
+    for fragment in fragments:
+        assert fragment in first, first
+
+
+def variant(tmp_path: Path, base: Path, text: str) -> Path:
+    """A scenario extending ``base`` (copied beside it with its tables) by ``text``."""
+    for f in base.parent.iterdir():
+        if f.is_file():
+            (tmp_path / f.name).write_bytes(f.read_bytes())
+    path = tmp_path / "variant.yaml"
+    path.write_text(f"extends: {base.name}\n{text}", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("value", ["[japan]", "{a: 1}", "korea"])
+def test_a_book_set_that_is_not_a_name_is_one_error_about_books(value):
+    res = invoke("validate", YUBARI, "--set", f"books={value}")
+    assert_refused(res, "books: expected one of ['china', 'japan']")
+    assert len([line for line in res.output.splitlines() if line.startswith("error: ")]) == 1
+
+
+def test_a_list_as_book_set_in_a_file_names_its_line(tmp_path):
+    path = variant(tmp_path, YUBARI, "books: [japan]\n")
+    assert_refused(invoke("validate", path), f"{path}:2: books: expected one of")
+
+
+@pytest.mark.parametrize("base, unit, currency", [(HEGANG, "億円", "yuan"), (YUBARI, "亿元", "yen")])
+def test_a_report_money_unit_of_another_currency_is_refused_by_validate(tmp_path, base, unit, currency):
+    path = variant(tmp_path, base, f"report:\n  money_unit: {unit}\n")
+    assert_refused(invoke("validate", path), f"{path}:3: report.money_unit: ", f"is not {currency}")
