@@ -54,3 +54,14 @@ def test_a_list_as_book_set_in_a_file_names_its_line(tmp_path):
 def test_a_report_money_unit_of_another_currency_is_refused_by_validate(tmp_path, base, unit, currency):
     path = variant(tmp_path, base, f"report:\n  money_unit: {unit}\n")
     assert_refused(invoke("validate", path), f"{path}:3: report.money_unit: ", f"is not {currency}")
+
+
+@pytest.mark.parametrize("override", ['feedbacks.jobs_migration.enabled="on"', "feedbacks={}",
+                                      "feedbacks.establishment.adjustment={value: 0.1, unit: ratio, source: x}"])
+def test_no_feedbacks_refuses_a_set_of_a_feedback_it_would_ignore(tmp_path, override):
+    out = tmp_path / "out"
+    res = invoke("run", HEGANG, "--paths", 5, "--no-feedbacks", "--set", override, "--out", out)
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    assert "--no-feedbacks switches every feedback off" in res.output and override in res.output
+    assert not out.exists()
