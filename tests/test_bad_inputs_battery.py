@@ -65,3 +65,18 @@ def test_no_feedbacks_refuses_a_set_of_a_feedback_it_would_ignore(tmp_path, over
     assert "Traceback" not in res.output
     assert "--no-feedbacks switches every feedback off" in res.output and override in res.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("code", [999999, 23, 230000])
+def test_new_city_with_a_code_the_census_lacks_is_a_clear_error(tmp_path, code):
+    out = tmp_path / "city"
+    assert_refused(invoke("new-city", code, "--out", out), "demography.census.city_code: ",
+                   f"has no rows for code {code}")
+    assert not out.exists()
+
+
+def test_new_city_refuses_a_reference_without_chinese_books_and_a_census(tmp_path):
+    out = tmp_path / "city"
+    assert_refused(invoke("new-city", 230400, "--accounts-like", "yubari", "--out", out),
+                   "--accounts-like: yubari-baseline", "needs Chinese books and a census")
+    assert not out.exists()
