@@ -140,8 +140,9 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
     entropy = root_entropy(seed if seed is not None else sc.seed)
     year = target_year if target_year is not None else sc.report_year
     base_year = int(sc.years[0])
-    if not base_year <= year <= int(sc.years[-1]):
-        raise ScenarioError(f"--year {year} is outside {base_year}-{sc.years[-1]}")
+    if not base_year < year <= int(sc.years[-1]):
+        raise ScenarioError(f"--year {year} is outside {base_year + 1}-{sc.years[-1]} (after the base year, whose "
+                            "pyramid it is compared with)")
     with stages() as bars:
         result = run_population(sc.demography, n, entropy, chunk_paths, full_years=(base_year, year),
                                 progress=bars.stage("projecting", n))

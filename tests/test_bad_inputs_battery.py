@@ -80,3 +80,17 @@ def test_new_city_refuses_a_reference_without_chinese_books_and_a_census(tmp_pat
     assert_refused(invoke("new-city", 230400, "--accounts-like", "yubari", "--out", out),
                    "--accounts-like: yubari-baseline", "needs Chinese books and a census")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["run", "population"])
+def test_the_base_year_as_report_year_is_refused_before_any_work(tmp_path, command):
+    """Its pyramid would be compared with itself (the run drew an empty outline, or crashed)."""
+    out = tmp_path / "out"
+    res = invoke(command, HEGANG, "--paths", 5, "--year", 2020, "--out", out)
+    assert_refused(res, "2020", "after the base year" if command == "population" else "simulation.report_year: ")
+    assert not out.exists()
+
+
+def test_a_report_year_at_the_base_year_in_a_file_names_its_line(tmp_path):
+    path = variant(tmp_path, HEGANG, "simulation:\n  report_year: 2020\n")
+    assert_refused(invoke("validate", path), f"{path}:3: simulation.report_year: report_year must lie after")
