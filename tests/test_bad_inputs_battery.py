@@ -94,3 +94,12 @@ def test_the_base_year_as_report_year_is_refused_before_any_work(tmp_path, comma
 def test_a_report_year_at_the_base_year_in_a_file_names_its_line(tmp_path):
     path = variant(tmp_path, HEGANG, "simulation:\n  report_year: 2020\n")
     assert_refused(invoke("validate", path), f"{path}:3: simulation.report_year: report_year must lie after")
+
+
+@pytest.mark.parametrize("cell, got", [("nan", "'nan'"), ("", "a blank cell"), ("-5", "'-5'"), ("many", "'many'")])
+def test_a_bad_cell_of_a_broad_age_group_table_names_its_row_and_column(tmp_path, cell, got):
+    path = variant(tmp_path, YUBARI, "demography:\n  population:\n    table: groups.csv\n    unit_name: x\n"
+                                     "    year: 2005\n    month: 10\n    source: test\n")
+    (tmp_path / "groups.csv").write_text(f"age_group,persons\n0-14,975\n15-64,{cell}\n65+,5161\n", encoding="utf-8")
+    assert_refused(invoke("validate", path), f"{path}:4: demography.population.table: ",
+                   "groups.csv, row 3, column persons: expected a number of persons ≥ 0, got " + got)
