@@ -103,3 +103,16 @@ def test_a_bad_cell_of_a_broad_age_group_table_names_its_row_and_column(tmp_path
     (tmp_path / "groups.csv").write_text(f"age_group,persons\n0-14,975\n15-64,{cell}\n65+,5161\n", encoding="utf-8")
     assert_refused(invoke("validate", path), f"{path}:4: demography.population.table: ",
                    "groups.csv, row 3, column persons: expected a number of persons ≥ 0, got " + got)
+
+
+@pytest.mark.parametrize("grids, fragment", [
+    (["policies.transfer_cut.share.value=0,,10"], "each value once, none blank"),
+    (["policies.transfer_cut.share.value=0,0"], "each value once, none blank"),
+    (["policies.transfer_cut.share.value=0,10", " policies.transfer_cut.share.value=5"], "names"),
+])
+def test_a_sweep_grid_never_drops_or_repeats_a_value_silently(tmp_path, grids, fragment):
+    out = tmp_path / "out"
+    args = [a for g in grids for a in ("--grid", g)]
+    res = invoke("sweep", bundled_scenario("hegang/sweep_levers"), *args, "--paths", 4, "--out", out)
+    assert_refused(res, "<command line>: ", fragment)
+    assert not out.exists()
