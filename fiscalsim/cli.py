@@ -309,13 +309,11 @@ def chart(results: str, kinds: tuple[str, ...], rules: tuple[str, ...], formats:
     """Draw charts from a 'run' results folder RESULTS, in the run's money unit and the rules'
     units (percent for ratios)."""
     from fiscalsim.report.charts import draw_run_charts, planned_charts
-    from fiscalsim.report.files import read_manifest
+    from fiscalsim.report.folder_check import check_tables, checked_manifest
 
     folder = Path(results)
-    manifest = read_manifest(folder)
-    if manifest is None or manifest.get("command") != "run" or "key_years" not in manifest:
-        raise ScenarioError(f"{folder} is not a results folder of 'fiscalsim run' (of this version: no run "
-                            "manifest.json with key_years)")
+    manifest = checked_manifest(folder, ("run",))
+    check_tables(folder, manifest)
     chosen = kinds or CHART_KINDS
     try:
         with stages() as bars:
@@ -336,13 +334,11 @@ def chart(results: str, kinds: tuple[str, ...], rules: tuple[str, ...], formats:
 def report(results: str, as_html: bool) -> None:
     """Write the self-contained HTML report (headline, charts, tables, assumptions with sources)
     of a 'run' or 'compare' results folder RESULTS."""
-    from fiscalsim.report.files import read_manifest
+    from fiscalsim.report.folder_check import check_tables, checked_manifest
     from fiscalsim.report.html import write_report
 
     folder = Path(results)
-    manifest = read_manifest(folder)
-    if manifest is None or manifest.get("command") not in ("run", "compare") or "money_unit" not in manifest:
-        raise ScenarioError(f"{folder} is not a results folder of 'fiscalsim run' or 'compare' (of this version)")
+    check_tables(folder, checked_manifest(folder, ("run", "compare")))
     click.echo(f"wrote {write_report(folder)}")
 
 

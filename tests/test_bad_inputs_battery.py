@@ -116,3 +116,48 @@ def test_a_sweep_grid_never_drops_or_repeats_a_value_silently(tmp_path, grids, f
     res = invoke("sweep", bundled_scenario("hegang/sweep_levers"), *args, "--paths", 4, "--out", out)
     assert_refused(res, "<command line>: ", fragment)
     assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "r"
+    res = invoke("run", HEGANG, "--paths", 4, "--seed", 1, "--no-charts", "--out", out)
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def damaged_copy(run_folder: Path, tmp_path: Path, file: str, edit) -> Path:
+    folder = tmp_path / "r"
+    folder.mkdir()
+    for f in run_folder.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    path = folder / file
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return folder
+
+
+DAMAGE = {
+    "manifest_not_json": ("manifest.json", lambda t: "{broken", "manifest.json: not a readable JSON file"),
+    "key_years_text": ("manifest.json", lambda t: t.replace('"key_years": [', '"key_years": ["x", '),
+                       "manifest.json: key_years: expected integers"),
+    "table_overwritten": ("quantiles.csv", lambda t: "garbage\n", "quantiles.csv: lacks columns"),
+    "cell_not_a_number": ("pyramid.csv", lambda t: t.replace("\n2020,male,0,persons,", "\n2020,male,zero,persons,", 1),
+                          "pyramid.csv: age: row 2: expected a number, got 'zero'"),
+}
+
+
+@pytest.mark.parametrize("command", ["chart", "report"])
+@pytest.mark.parametrize("case", sorted(DAMAGE))
+def test_chart_and_report_refuse_a_damaged_results_folder(run_folder, tmp_path, command, case):
+    file, edit, fragment = DAMAGE[case]
+    folder = damaged_copy(run_folder, tmp_path, file, edit)
+    before = sorted(p.name for p in folder.iterdir())
+    assert_refused(invoke(command, folder), f"{folder}/{fragment}", "changed or damaged")
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+@pytest.mark.parametrize("command", ["chart", "report"])
+def test_chart_and_report_name_a_folder_that_is_not_a_results_folder(tmp_path, command):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    assert_refused(invoke(command, tmp_path), f"{tmp_path}: not a results folder", "no manifest.json")
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
