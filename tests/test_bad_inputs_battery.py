@@ -161,3 +161,16 @@ def test_chart_and_report_name_a_folder_that_is_not_a_results_folder(tmp_path, c
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     assert_refused(invoke(command, tmp_path), f"{tmp_path}: not a results folder", "no manifest.json")
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_out_below_a_file_is_refused_before_any_work(tmp_path, monkeypatch):
+    """It used to fail only when writing, after the whole run, as 'File exists'."""
+    import fiscalsim.api
+
+    user_file = tmp_path / "notes.txt"
+    user_file.write_text("mine", encoding="utf-8")
+    monkeypatch.setattr(fiscalsim.api, "run", lambda *a, **k: pytest.fail("the run started"))
+    res = invoke("run", HEGANG, "--paths", 4, "--out", user_file / "results")
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert f"{user_file} is a file, not a folder" in res.output
+    assert user_file.read_text(encoding="utf-8") == "mine"
