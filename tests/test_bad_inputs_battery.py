@@ -174,3 +174,13 @@ def test_out_below_a_file_is_refused_before_any_work(tmp_path, monkeypatch):
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert f"{user_file} is a file, not a folder" in res.output
     assert user_file.read_text(encoding="utf-8") == "mine"
+
+
+def test_screen_dir_refuses_a_yml_file_it_would_skip(tmp_path):
+    (tmp_path / "cities").mkdir()
+    (tmp_path / "cities" / "a.yaml").write_bytes(HEGANG.read_bytes())
+    (tmp_path / "cities" / "b.yml").write_bytes(HEGANG.read_bytes())
+    out = tmp_path / "out"
+    assert_refused(invoke("screen", "--dir", tmp_path / "cities", "--paths", 4, "--out", out),
+                   "holds ['b.yml'], which screen would skip")
+    assert not out.exists()
