@@ -20,6 +20,7 @@ from fiscalsim.cli_errors import echo_errors, interrupt_on_sigterm, log_to_stder
 from fiscalsim.cli_options import (
     chunk_option,
     jobs_option,
+    no_feedback_keys,
     out_option,
     rule_option,
     set_option,
@@ -352,7 +353,7 @@ def list_() -> None:
 
 @main.command()
 @click.argument("base")
-@click.option("--grid", "grids", multiple=True, required=True, metavar="KEY.PATH=V1,V2,…",
+@click.option("--grid", "grids", multiple=True, required=True, metavar="KEY.PATH=V1,V2,…", callback=no_feedback_keys,
               help="A swept value (YAML); repeat for a multi-dimensional grid, e.g. "
                    "--grid policies.transfer_cut.share.value=0,10,20")
 @click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Paths per point (default: the scenario's).")

@@ -35,11 +35,17 @@ def _with_feedbacks_off(ctx: click.Context, param: click.Parameter, value: tuple
     of the ``feedbacks`` section would then be silently ignored, so it is refused."""
     if not ctx.meta.get("fiscalsim.no_feedbacks"):
         return value
+    return (*no_feedback_keys(ctx, param, value), *NO_FEEDBACKS)
+
+
+def no_feedback_keys(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """``value`` (``key.path=…`` items of ``--set`` or ``--grid``); with ``--no-feedbacks`` one that
+    sets a feedback, which it would switch off or be overridden by, is refused."""
     clash = [text for text in value if _override_key(text)[:1] == ["feedbacks"]]
-    if clash:
-        raise click.BadParameter(f"{clash[0]!r} sets a feedback, but --no-feedbacks switches every feedback off "
-                                 "and would ignore it; drop one of the two", ctx, param)
-    return (*value, *NO_FEEDBACKS)
+    if clash and ctx.meta.get("fiscalsim.no_feedbacks"):
+        raise click.BadParameter(f"{clash[0]!r} sets a feedback, but --no-feedbacks switches every feedback off; "
+                                 "drop one of the two", ctx, param)
+    return value
 
 
 def _override_key(text: str) -> list[str]:

@@ -184,3 +184,13 @@ def test_screen_dir_refuses_a_yml_file_it_would_skip(tmp_path):
     assert_refused(invoke("screen", "--dir", tmp_path / "cities", "--paths", 4, "--out", out),
                    "holds ['b.yml'], which screen would skip")
     assert not out.exists()
+
+
+def test_no_feedbacks_refuses_a_sweep_grid_over_a_feedback(tmp_path):
+    """The grid's values were applied after --no-feedbacks, silently switching a feedback back on."""
+    out = tmp_path / "out"
+    res = invoke("sweep", bundled_scenario("hegang/sweep_levers"), "--no-feedbacks", "--grid",
+                 'feedbacks.jobs_migration.enabled="on","off"', "--paths", 4, "--out", out)
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "Invalid value for '--grid'" in res.output and "--no-feedbacks switches every feedback off" in res.output
+    assert not out.exists()
