@@ -29,6 +29,11 @@ def scenario_files(files: list[str], folder: str | None) -> list[Path]:
     paths = [Path(f) for f in files]
     if folder is not None:
         found = sorted(Path(folder).glob("*.yaml"))
+        skipped = sorted(f.name for f in Path(folder).iterdir() if f.suffix.lower() in (".yml", ".yaml")
+                         and f.suffix != ".yaml")
+        if skipped:
+            raise ScenarioError(f"--dir {folder} holds {skipped[:5]}, which screen would skip: it reads the *.yaml "
+                                "files of the folder; rename them to .yaml (or move them out)")
         if not found:
             raise ScenarioError(f"--dir {folder} holds no scenario files (*.yaml)")
         paths += found

@@ -20,6 +20,7 @@ from fiscalsim.cli_errors import echo_errors, interrupt_on_sigterm, log_to_stder
 from fiscalsim.cli_options import (
     chunk_option,
     jobs_option,
+    no_feedback_keys,
     out_option,
     requested_series,
     rule_option,
@@ -142,8 +143,9 @@ def population(scenario: str | None, n_paths: int | None, seed: int | None, out_
     entropy = root_entropy(seed if seed is not None else sc.seed)
     year = target_year if target_year is not None else sc.report_year
     base_year = int(sc.years[0])
-    if not base_year <= year <= int(sc.years[-1]):
-        raise ScenarioError(f"--year {year} is outside {base_year}-{sc.years[-1]}")
+    if not base_year < year <= int(sc.years[-1]):
+        raise ScenarioError(f"--year {year} is outside {base_year + 1}-{sc.years[-1]} (after the base year, whose "
+                            "pyramid it is compared with)")
     with stages() as bars:
         result = run_population(sc.demography, n, entropy, chunk_paths, full_years=(base_year, year),
                                 progress=bars.stage("projecting", n))
@@ -314,13 +316,11 @@ def chart(results: str, kinds: tuple[str, ...], rules: tuple[str, ...], formats:
     """Draw charts from a 'run' results folder RESULTS, in the run's money unit and the rules'
     units (percent for ratios)."""
     from fiscalsim.report.charts import draw_run_charts, planned_charts
-    from fiscalsim.report.files import read_manifest
+    from fiscalsim.report.folder_check import check_tables, checked_manifest
 
     folder = Path(results)
-    manifest = read_manifest(folder)
-    if manifest is None or manifest.get("command") != "run" or "key_years" not in manifest:
-        raise ScenarioError(f"{folder} is not a results folder of 'fiscalsim run' (of this version: no run "
-                            "manifest.json with key_years)")
+    manifest = checked_manifest(folder, ("run",))
+    check_tables(folder, manifest)
     chosen = kinds or CHART_KINDS
     try:
         with stages() as bars:
@@ -341,13 +341,11 @@ def chart(results: str, kinds: tuple[str, ...], rules: tuple[str, ...], formats:
 def report(results: str, as_html: bool) -> None:
     """Write the self-contained HTML report (headline, charts, tables, assumptions with sources)
     of a 'run' or 'compare' results folder RESULTS."""
-    from fiscalsim.report.files import read_manifest
+    from fiscalsim.report.folder_check import check_tables, checked_manifest
     from fiscalsim.report.html import write_report
 
     folder = Path(results)
-    manifest = read_manifest(folder)
-    if manifest is None or manifest.get("command") not in ("run", "compare") or "money_unit" not in manifest:
-        raise ScenarioError(f"{folder} is not a results folder of 'fiscalsim run' or 'compare' (of this version)")
+    check_tables(folder, checked_manifest(folder, ("run", "compare")))
     click.echo(f"wrote {write_report(folder)}")
 
 
@@ -361,7 +359,7 @@ def list_() -> None:
 
 @main.command()
 @click.argument("base")
-@click.option("--grid", "grids", multiple=True, required=True, metavar="KEY.PATH=V1,V2,…",
+@click.option("--grid", "grids", multiple=True, required=True, metavar="KEY.PATH=V1,V2,…", callback=no_feedback_keys,
               help="A swept value (YAML); repeat for a multi-dimensional grid, e.g. "
                    "--grid policies.transfer_cut.share.value=0,10,20")
 @click.option("--paths", "n_paths", type=click.IntRange(min=1), help="Paths per point (default: the scenario's).")

@@ -30,8 +30,27 @@ def _remember_no_feedbacks(ctx: click.Context, _param: click.Parameter, value: b
     ctx.meta["fiscalsim.no_feedbacks"] = value
 
 
-def _with_feedbacks_off(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
-    return (*value, *NO_FEEDBACKS) if ctx.meta.get("fiscalsim.no_feedbacks") else value
+def _with_feedbacks_off(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """The overrides, and with ``--no-feedbacks`` those that switch every feedback off; an override
+    of the ``feedbacks`` section would then be silently ignored, so it is refused."""
+    if not ctx.meta.get("fiscalsim.no_feedbacks"):
+        return value
+    return (*no_feedback_keys(ctx, param, value), *NO_FEEDBACKS)
+
+
+def no_feedback_keys(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """``value`` (``key.path=…`` items of ``--set`` or ``--grid``); with ``--no-feedbacks`` one that
+    sets a feedback, which it would switch off or be overridden by, is refused."""
+    clash = [text for text in value if _override_key(text)[:1] == ["feedbacks"]]
+    if clash and ctx.meta.get("fiscalsim.no_feedbacks"):
+        raise click.BadParameter(f"{clash[0]!r} sets a feedback, but --no-feedbacks switches every feedback off; "
+                                 "drop one of the two", ctx, param)
+    return value
+
+
+def _override_key(text: str) -> list[str]:
+    """The key path of a ``--set key.path=value`` override, as :func:`apply_overrides` reads it."""
+    return [p for p in text.split("=", 1)[0].strip().split(".") if p]
 
 
 def set_option(func):

@@ -52,7 +52,7 @@ def test_bad_year_option_is_a_clear_error_and_writes_nothing(tmp_path):
     out = tmp_path / "res"
     res = CliRunner().invoke(main, ["population", "--paths", "5", "--year", "1990", "--out", str(out)])
     assert res.exit_code == 2
-    assert "outside 2020-2060" in res.output
+    assert "outside 2021-2060" in res.output
     assert not out.exists()
 
 

@@ -76,6 +76,7 @@ def check_output_folder(target: str | Path, overwrite: bool = False) -> Path:
     if path.exists() and not path.is_dir():
         raise OutputError(f"--out {target!s} is a file, not a folder; fiscalsim will not replace it")
     if not path.exists():
+        _check_creatable(path, target)
         return path
     entries = sorted(p.name for p in path.iterdir())
     if not entries:
@@ -95,6 +96,13 @@ def check_output_folder(target: str | Path, overwrite: bool = False) -> Path:
         raise OutputError(f"--out {target!s} holds an earlier result of 'fiscalsim {manifest['command']}'; "
                           "pass --overwrite to replace it, or choose another folder")
     return path
+
+
+def _check_creatable(path: Path, target: str | Path) -> None:
+    """A new results folder needs its nearest existing ancestor to be a folder (not a file)."""
+    ancestor = next(a for a in path.parents if a.exists())
+    if not ancestor.is_dir():
+        raise OutputError(f"--out {target!s}: {ancestor} is a file, not a folder; fiscalsim will not replace it")
 
 
 def _pid_alive(pid: int) -> bool:

@@ -58,6 +58,10 @@ class NewCity:
 def reference(like: Path) -> Reference:
     """The reference scenario (its tree, label, census population and units); it must be complete."""
     sc = load_scenario(like)
+    if sc.books != "china" or sc.settings["demography"]["census"] is None:
+        raise ScenarioError(f"{sc.name} ({like.name}) has {sc.books} books and "
+                            f"{'a census' if sc.settings['demography']['census'] else 'no census'}; a new city's "
+                            "reference needs Chinese books and a census (e.g. hegang)", key="--accounts-like")
     tree, _ = load_tree(like)
     census = read_city_census(sc.settings["demography"]["census"], None, sc.path.parent)
     return Reference(tree=tree, label=f"{sc.name} ({like.name})", population=float(census.counts.sum()),

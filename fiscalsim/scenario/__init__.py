@@ -42,7 +42,16 @@ from fiscalsim.scenario.japan import (
 )
 from fiscalsim.scenario.levers import POLICIES, build_levers
 from fiscalsim.scenario.report_settings import REPORT, STAND_IN, ReportSettings, build_report
-from fiscalsim.scenario.schema import Choice, Integer, Raw, Section, Text, location_of, validate
+from fiscalsim.scenario.schema import (
+    Choice,
+    Integer,
+    Raw,
+    Section,
+    Text,
+    location_of,
+    validate,
+    validate_field,
+)
 from fiscalsim.scenario.targets import resolve_uncertain
 from fiscalsim.scenario.yamlio import Node, ScenarioError
 from fiscalsim.triggers.rules import Rule
@@ -183,10 +192,10 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     node, files = load_tree(path)
     node = apply_overrides(node, list(overrides))
     problems = Problems()
-    books = node.get("books", "china") if isinstance(node, dict) else "china"
-    settings = validate(node, SCHEMAS.get(books, SCHEMA), problems=problems)
-    if books not in SCHEMAS:
+    books = _book_set(node, problems)
+    if books is None:  # the other sections depend on the book set: report its error alone
         return _raise(problems, node, path)
+    settings = validate(node, SCHEMAS[books], problems=problems)
     parts = (_build if books == "china" else _build_japan)(settings, node, path, problems)
     if problems.errors or parts is None:
         raise ScenarioErrors([_locate(e, node, path) for e in problems.errors], problems.uncounted)
@@ -195,6 +204,19 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     text = "\n".join(texts + [f"# --set {o}" for o in overrides])
     return Scenario(path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(), settings=settings,
                     books=books, **parts)
+
+
+def _book_set(node: Any, problems: Problems) -> str | None:
+    """The scenario's book set (``books``, default china); None, with its error recorded, when it
+    names none of :data:`SCHEMAS` (a list or a mapping included)."""
+    if not isinstance(node, dict) or "books" not in node:
+        return "china"
+    books = node["books"]
+    if isinstance(books, str) and books in SCHEMAS:
+        return books
+    with problems.collect():
+        validate_field(node, "books", BOOKS, "books")
+    return None
 
 
 def _raise(problems: Problems, node: Node, path: Path):
@@ -249,7 +271,7 @@ def _build(settings: dict[str, Any], node: Node, path: Path, problems: Problems)
                 out["finance"])
     if "rules" in out and not problems.touches("report", "stand_in"):
         with problems.collect():
-            out["report"] = build_report(settings, years, out["rules"])
+            out["report"] = build_report(settings, years, out["rules"], _currency("china"))
     if "uncertain" in out and not problems.touches("uncertainty"):
         with problems.collect():
             out["copula"] = build_copula(settings.get("uncertainty"), node, out["uncertain"])
@@ -280,11 +302,18 @@ def _build_japan(settings: dict[str, Any], node: Node, path: Path, problems: Pro
             out["restructuring_trigger"] = _plan_trigger(settings["japan"], out["rules"], node)
     if "rules" in out and not problems.touches("report", "stand_in"):
         with problems.collect():
-            out["report"] = build_report(settings, years, out["rules"])
+            out["report"] = build_report(settings, years, out["rules"], _currency("japan"))
     if "uncertain" in out and not problems.touches("uncertainty"):
         with problems.collect():
             out["copula"] = build_copula(settings.get("uncertainty"), node, out["uncertain"])
     return out
+
+
+def _currency(books: str) -> str:
+    """The money of a book set's lines (``yuan``, ``yen``)."""
+    from fiscalsim.finance.books import book_set
+
+    return book_set(books).currency
 
 
 def _plan_trigger(j: dict[str, Any], rules: tuple[Rule, ...], node: Node) -> str | None:

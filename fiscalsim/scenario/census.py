@@ -85,9 +85,9 @@ def _span(rows: tuple[int, ...]) -> str:
     return f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}-{rows[-1]}"
 
 
-def city_rows(df: pd.DataFrame, year: int, code: int, table: str) -> CityRows:
-    """The units of city ``code`` in census ``year`` of ``df`` (read from ``table``)."""
-    in_year = df[df["census_year"] == year]
+def city_kind(df: pd.DataFrame, code: int, table: str) -> tuple[str, str]:
+    """The name and kind (``prefecture`` or ``county-level``) of city ``code`` in ``df`` (read from
+    ``table``); an error when the table has no rows for the code or it is not a city."""
     names = _names(df)
     if code not in names:
         raise ScenarioError(f"table {table} has no rows for code {code}; it covers codes such as "
@@ -102,6 +102,14 @@ def city_rows(df: pd.DataFrame, year: int, code: int, table: str) -> CityRows:
     if kind in ("province", "invalid"):
         raise ScenarioError(f"{code} ({name}) is not a prefecture (code ending in 00) or a county-level city or "
                             "county", key=CODE_KEY)
+    return name, kind
+
+
+def city_rows(df: pd.DataFrame, year: int, code: int, table: str) -> CityRows:
+    """The units of city ``code`` in census ``year`` of ``df`` (read from ``table``)."""
+    in_year = df[df["census_year"] == year]
+    names = _names(df)
+    name, kind = city_kind(df, code, table)
     if in_year[in_year["unit_code"] == code].empty:
         raise ScenarioError(f"table {table}: census {year} has no rows for {code} ({name})", key=CODE_KEY)
     if kind == "county-level":

@@ -40,10 +40,13 @@ def simulation_years(sim: dict[str, Any], node: Node, problems: Problems) -> np.
     if horizon <= base:
         problems.add(located(node, "simulation.horizon", "horizon must be after base_year"))
         return None
-    for key in ("report_year", "triggers_from"):
-        y = sim.get(key)
-        if y is not None and not base <= y <= horizon:
-            problems.add(located(node, f"simulation.{key}", f"{key} must lie between base_year and horizon"))
+    y = sim.get("triggers_from")
+    if y is not None and not base <= y <= horizon:
+        problems.add(located(node, "simulation.triggers_from", "triggers_from must lie between base_year and horizon"))
+    y = sim.get("report_year")  # compared with the base year: a later year
+    if y is not None and not base < y <= horizon:
+        problems.add(located(node, "simulation.report_year", f"report_year must lie after base_year ({base}) and "
+                                                             f"up to the horizon ({horizon})"))
     return np.arange(base, horizon + 1)
 
 

@@ -35,7 +35,7 @@ from fiscalsim.scenario.census import (
 )
 from fiscalsim.scenario.errors import shown
 from fiscalsim.scenario.schema import Choice, Integer, Param, Raw, Section, Text
-from fiscalsim.scenario.tables import age_group_bounds, check_age_groups
+from fiscalsim.scenario.tables import age_group_bounds, check_age_groups, read_group_table
 from fiscalsim.scenario.tables import read_census_table as read_checked_census
 from fiscalsim.scenario.yamlio import ScenarioError
 
@@ -301,33 +301,12 @@ def survival_between(first_year: int, n_years: int, multiplier: float, country: 
 POPULATION_KEY = "demography.population.table"
 
 
-def read_group_table(path: Path) -> tuple[list[tuple[int, int | None]], np.ndarray]:
-    """Bounds and persons of a broad-age-group table (columns age_group, persons)."""
-    import pandas as pd  # imported on use: the simulation never needs it
-
-    try:
-        df = pd.read_csv(path, dtype={"age_group": str})
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read population table {path.name}: {exc}", key=POPULATION_KEY) from None
-    if list(df.columns) != ["age_group", "persons"]:
-        raise ScenarioError(f"{path.name}: expected columns ['age_group', 'persons'], got {list(df.columns)}",
-                            key=POPULATION_KEY)
-    try:
-        bounds = [age_group_bounds(str(lab).strip()) for lab in df["age_group"]]
-    except ValueError as exc:
-        raise ScenarioError(f"{path.name}: {exc}", key=POPULATION_KEY) from None
-    persons = pd.to_numeric(df["persons"], errors="coerce").to_numpy(dtype=float)
-    if np.any(~np.isfinite(persons)) or np.any(persons < 0) or persons.sum() <= 0:
-        raise ScenarioError(f"{path.name}: persons must be non-negative numbers, some positive", key=POPULATION_KEY)
-    return bounds, persons
-
-
 def _group_population(spec: dict[str, Any], base_year: int, lt, scenario_dir: Path):
     """(unit names, month, population (1, 2, 101)) in the minimal-data mode."""
     if spec["year"] != base_year:
         raise ScenarioError(f"population year {spec['year']} must equal the base year {base_year}",
                             key="demography.population.year")
-    bounds, persons = read_group_table(scenario_dir / spec["table"])
+    bounds, persons = read_group_table(scenario_dir / spec["table"], POPULATION_KEY)
     try:
         pop = spread_groups(bounds, persons, lt)
     except ValueError as exc:

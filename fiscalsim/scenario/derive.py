@@ -34,6 +34,7 @@ from fiscalsim.scenario.census import (
     CityRows,
     check_same_units,
     check_unit_sum,
+    city_kind,
     city_rows,
 )
 from fiscalsim.scenario.demography import CityCensus, census_counts, residual_estimate
@@ -167,6 +168,7 @@ def summary_row(summary: pd.DataFrame | None, code: int, year: int) -> dict | No
 def derive_city(df: pd.DataFrame, code: int, base_year: int | None, table: str,
                 summary: pd.DataFrame | None = None) -> CityFigures:
     """Derive a city's figures from a checked census table ``df`` (named ``table`` in messages)."""
+    city_kind(df, code, table)  # a code the table lacks, or a district, is refused before its years are read
     years = census_years(df, code)
     base_year = years[-1] if base_year is None else base_year
     earlier = [y for y in years if y < base_year]

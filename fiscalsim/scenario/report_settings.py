@@ -83,13 +83,18 @@ def _key_years(raw: Any, base_year: int, horizon: int) -> list[int]:
     return raw if raw[-1] == horizon else [*raw, horizon]
 
 
-def _money_unit(raw: str | None) -> str | None:
+def _money_unit(raw: str | None, currency: str) -> str | None:
     if raw is None:
         return None
-    from fiscalsim.report.tables import MONEY_UNITS  # the output vocabulary lives with the tables
+    # the output vocabulary lives with the tables
+    from fiscalsim.report.kinds import MONEY_UNIT_CURRENCY, MONEY_UNITS
 
     if raw not in MONEY_UNITS:
         raise ScenarioError(f"money unit {shown(raw)} is not one of {list(MONEY_UNITS)}", key="report.money_unit")
+    if MONEY_UNIT_CURRENCY[raw] != currency:
+        choices = [u for u, c in MONEY_UNIT_CURRENCY.items() if c == currency]
+        raise ScenarioError(f"money unit {shown(raw)} is not {currency}, the money of this scenario's books; "
+                            f"expected one of {choices}", key="report.money_unit")
     return raw
 
 
@@ -102,8 +107,8 @@ def default_rule(rules) -> str:
     return next((r.id for r in rules if r.severity in ("restructuring", "default")), ids[0])
 
 
-def build_report(settings: dict[str, Any], years, rules) -> ReportSettings:
-    """The resolved report settings of a validated scenario."""
+def build_report(settings: dict[str, Any], years, rules, currency: str = "yuan") -> ReportSettings:
+    """The resolved report settings of a validated scenario whose books keep ``currency``."""
     report = settings.get("report") or {}
     base_year, horizon = int(years[0]), int(years[-1])
     ids = [r.id for r in rules]
@@ -113,7 +118,7 @@ def build_report(settings: dict[str, Any], years, rules) -> ReportSettings:
     stand_in = settings.get("stand_in")
     return ReportSettings(
         key_years=tuple(_key_years(report.get("key_years"), base_year, horizon)),
-        money_unit=_money_unit(report.get("money_unit")),
+        money_unit=_money_unit(report.get("money_unit"), currency),
         rule=rule or default_rule(rules),
         stand_in=None if stand_in is None else " ".join(stand_in["note"].split()),
     )

@@ -216,6 +216,12 @@ def _describe(spec: Any) -> str:
     return spec.doc
 
 
+def validate_field(node: Node, key: str, spec: Any, path: str) -> Any:
+    """The validated value of one key of ``node`` (a :class:`Param`, :class:`Integer`,
+    :class:`Choice`, :class:`Text` or :class:`Raw`); a :class:`ScenarioError` when it is wrong."""
+    return _validate_field(node, key, spec, path)
+
+
 def _validate_field(node: Node, key: str, spec: Any, path: str) -> Any:
     value = node[key]
     file, line = _where(node, key)

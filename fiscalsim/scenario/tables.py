@@ -127,6 +127,29 @@ def read_census_table(path: Path, key: str) -> pd.DataFrame:
     return out[list(CENSUS_COLUMNS)]
 
 
+def read_group_table(path: Path, key: str) -> tuple[list[tuple[int, int | None]], np.ndarray]:
+    """Bounds and persons of a broad-age-group table (columns ``age_group``, ``persons``), each cell
+    checked: age groups like ``0-14`` or ``65+``, persons a number ≥ 0, some of them positive."""
+    df = read_csv(path, key, "population table")
+    if list(df.columns) != ["age_group", "persons"]:
+        raise ScenarioError(f"table {path}: expected columns ['age_group', 'persons'], got {list(df.columns)[:12]}",
+                            key=key)
+    if df.empty:
+        raise ScenarioError(f"table {path} has a header but no rows", key=key)
+    problems = Problems()
+    bad_age = ~df["age_group"].str.fullmatch(_AGE_GROUP).to_numpy(dtype=bool)
+    if bad_age.any():
+        problems.add(_bad_cells(df, "age_group", bad_age, path, "an age group like 0-14 or 65+", key))
+    persons = _numbers(df["persons"])
+    bad_persons = ~(persons >= 0)
+    if bad_persons.any():
+        problems.add(_bad_cells(df, "persons", bad_persons, path, "a number of persons ≥ 0", key))
+    problems.raise_if_any()
+    if persons.sum() <= 0:
+        raise ScenarioError(f"table {path} has no persons", key=key)
+    return [age_group_bounds(label) for label in df["age_group"]], persons
+
+
 def age_group_bounds(label: str) -> tuple[int, int | None]:
     """Lower bound and (closed groups) upper bound of an age-group label; ``(85, None)`` for 85+."""
     m = _AGE_GROUP.fullmatch(label)

@@ -26,12 +26,14 @@ def parse_grid(specs: list[str]) -> dict[str, list[str]]:
         if "=" not in spec:
             raise ScenarioError(f"--grid {spec!r} must look like key.path=v1,v2,…", "<command line>")
         key, values = spec.split("=", 1)
-        items = [v.strip() for v in values.split(",") if v.strip()]
-        if not key.strip() or not items:
+        key, items = key.strip(), [v.strip() for v in values.split(",")]
+        if not key or not any(items):
             raise ScenarioError(f"--grid {spec!r} needs a key and at least one value", "<command line>")
+        if not all(items) or len(set(items)) != len(items):
+            raise ScenarioError(f"--grid {spec!r}: each value once, none blank", "<command line>", key=key)
         if key in grid:
             raise ScenarioError(f"--grid names {key!r} twice", "<command line>")
-        grid[key.strip()] = items
+        grid[key] = items
     return grid
 
 
