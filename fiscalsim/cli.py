@@ -71,15 +71,15 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
     the model to check that the base year reproduces each file's accounts; exits with status 2
     if any file has an error.
     """
-    from fiscalsim.scenario.compose import composed_tree
+    from fiscalsim.scenario import load_scenario_and_tree
     from fiscalsim.simulate.check import check_calibration
 
     paths = scenarios or (str(bundled_scenario()),)
     failed = 0
     for path in paths:
         try:
-            sc = load_scenario(path, overrides)
-            check_calibration(sc, composed_tree(path, overrides))
+            sc, tree = load_scenario_and_tree(path, overrides)  # the file is parsed once
+            check_calibration(sc, tree)
         except ScenarioError as exc:
             failed += 1
             echo_errors(exc, path)

@@ -188,6 +188,12 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     several, every one found is reported together (a :class:`ScenarioErrors`): all key, unit and
     range errors, then the errors of each section that could be built.
     """
+    return load_scenario_and_tree(path, overrides)[0]
+
+
+def load_scenario_and_tree(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> tuple[Scenario, Node]:
+    """:func:`load_scenario`, and the tree it was built from (keys with their file and line), for
+    checks that name the keys behind a later failure (``validate``'s calibration)."""
     path = Path(path)
     node, files = load_tree(path)
     node = apply_overrides(node, list(overrides))
@@ -203,7 +209,7 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     texts = [f"# file: {f.name}\n{f.read_text(encoding='utf-8')}" for f in files]
     text = "\n".join(texts + [f"# --set {o}" for o in overrides])
     return Scenario(path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(), settings=settings,
-                    books=books, **parts)
+                    books=books, **parts), node
 
 
 def _book_set(node: Any, problems: Problems) -> str | None:

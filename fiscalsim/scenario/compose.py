@@ -96,12 +96,6 @@ def extended_file(ref: Any, path: Path, top: Path, file: str, line: int | None) 
     return target
 
 
-def composed_tree(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Node:
-    """The tree of a scenario file after ``extends:`` and overrides: keys with their file and line."""
-    node, _ = load_tree(Path(path))
-    return apply_overrides(node, list(overrides))
-
-
 def apply_overrides(tree: Node, overrides: list[str]) -> Node:
     """Apply ``key.path=value`` overrides (values parsed as YAML) to a copy of ``tree``."""
     for text in overrides:

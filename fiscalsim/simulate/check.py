@@ -37,7 +37,7 @@ def calibration_keys(sc: Scenario, message: str) -> tuple[str, ...]:
 def check_calibration(sc: Scenario, tree: Any) -> None:
     """Raise a located :class:`ScenarioError` when the base year cannot be calibrated.
 
-    ``tree`` is the scenario's composed YAML tree (:func:`fiscalsim.scenario.compose.composed_tree`),
+    ``tree`` is the scenario's composed YAML tree (:func:`fiscalsim.scenario.load_scenario_and_tree`),
     used to name the file and line of each key involved.
     """
     for label, variant in _variants(sc):
