@@ -118,19 +118,13 @@ def _main_driver(passage: np.ndarray, ids: list[str]) -> tuple[str, float]:
 def run_screen(cities: list[Scenario], n_paths: int, entropy: int, key_years: list[int], jobs: int = 1,
                scheduler: str | None = None, progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """Every city's row, ranked (rank 1: the earliest median event)."""
-    from fiscalsim.simulate.workers import map_in_workers
+    from fiscalsim.simulate.workers import map_sharing
 
     args = [(sc, n_paths, entropy, key_years) for sc in cities]
     if scheduler is not None:
         rows = _on_dask(scheduler, args, progress)
-    elif jobs > 1:
-        rows = map_in_workers(jobs, city_row, args, None if progress is None else lambda i: progress(1))
     else:
-        rows = []
-        for a in args:
-            rows.append(city_row(*a))
-            if progress:
-                progress(1)
+        rows = map_sharing(jobs, city_row, args, progress)
     return rank(pd.DataFrame(rows), key_years)
 
 

@@ -74,7 +74,8 @@ def chunk_option(func):
 
 def jobs_option(func):
     return click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-                        help="Local worker processes (results do not depend on it).")(func)
+                        help="Local processes computing at once: this one and JOBS - 1 workers (results do not "
+                             "depend on it).")(func)
 
 
 def rule_option(func):

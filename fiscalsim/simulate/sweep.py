@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from fiscalsim.scenario import ScenarioError, load_scenario
-from fiscalsim.simulate.workers import map_in_workers, map_on_dask
+from fiscalsim.simulate.workers import map_on_dask, map_sharing
 
 
 def parse_grid(specs: list[str]) -> dict[str, list[str]]:
@@ -68,14 +68,8 @@ def run_sweep(base: str, grid: dict[str, list[str]], overrides: list[str], n_pat
     args = [(sc, p, n_paths, entropy, key_years) for sc, p in zip(scenarios, points, strict=True)]
     if scheduler is not None:
         results = map_on_dask(scheduler, run_point, args, progress)
-    elif jobs > 1:
-        results = map_in_workers(jobs, run_point, list(args), None if progress is None else lambda i: progress(1))
     else:
-        results = []
-        for a in args:
-            results.append(run_point(*a))
-            if progress:
-                progress(1)
+        results = map_sharing(jobs, run_point, args, progress)
     rows = []
     for r in results:
         for rid, stats in r["rules"].items():

@@ -95,37 +95,18 @@ def share_with_workers(jobs: int, func, arg_lists: list[tuple], consume) -> None
     pool.shutdown(wait=True)
 
 
-def map_in_workers(jobs: int, func, arg_lists: list[tuple], on_done=None, consume=None) -> list | None:
-    """``[func(*args) for args in arg_lists]`` in ``jobs`` worker processes, results in order.
-
-    ``on_done(i)`` is called as task ``i`` completes. With ``consume``, ``consume(i, result)`` is
-    called instead as each task completes (in any order) and no result is kept, so memory holds
-    one result at a time; None is returned. If the caller is interrupted (Ctrl-C, SIGTERM) or a
-    task fails, the workers are terminated at once instead of finishing their tasks.
-    """
-    from concurrent.futures import as_completed
-
-    pool = worker_pool(jobs)
+def map_sharing(jobs: int, func, arg_lists: list[tuple], progress=None) -> list:
+    """``[func(*args) for args in arg_lists]``, results in order, computed by this process and
+    ``jobs − 1`` worker processes (:func:`share_with_workers`); ``progress(1)`` after each."""
     results: list = [None] * len(arg_lists)
-    try:
-        futures = {pool.submit(func, *args): i for i, args in enumerate(arg_lists)}
-        for fut in as_completed(futures):
-            i = futures.pop(fut)
-            if consume is not None:
-                consume(i, fut.result())
-                del fut  # the future holds the result
-            else:
-                results[i] = fut.result()
-            if on_done is not None:
-                on_done(i)
-    except BaseException:
-        # the executor has no public 'kill': end the worker processes it owns
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-    return None if consume is not None else results
+
+    def keep(i: int, result) -> None:
+        results[i] = result
+        if progress is not None:
+            progress(1)
+
+    share_with_workers(jobs, func, arg_lists, keep)
+    return results
 
 
 def map_on_dask(scheduler: str, func, args: list[tuple], progress=None) -> list:
