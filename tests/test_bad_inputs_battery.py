@@ -70,8 +70,10 @@ def test_no_feedbacks_refuses_a_set_of_a_feedback_it_would_ignore(tmp_path, over
 @pytest.mark.parametrize("code", [999999, 23, 230000])
 def test_new_city_with_a_code_the_census_lacks_is_a_clear_error(tmp_path, code):
     out = tmp_path / "city"
-    assert_refused(invoke("new-city", code, "--out", out), "demography.census.city_code: ",
-                   f"has no rows for code {code}")
+    # the error is about the CODE argument: it names it, not a scenario key or a scenario file
+    res = invoke("new-city", code, "--out", out)
+    assert_refused(res, f"error: CODE {code}: ", f"has no rows for code {code}")
+    assert "<scenario>" not in res.output and "city_code" not in res.output
     assert not out.exists()
 
 
@@ -194,3 +196,15 @@ def test_no_feedbacks_refuses_a_sweep_grid_over_a_feedback(tmp_path):
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert "Invalid value for '--grid'" in res.output and "--no-feedbacks switches every feedback off" in res.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("args, option", [
+    (("sensitivity", "--rule", "nope"), "error: --rule 'nope'"),
+    (("screen", "--dir", "{empty}"), "error: --dir "),
+])
+def test_an_error_of_an_option_starts_with_the_option(tmp_path, args, option):
+    # no "<scenario>:" in front of an error that is about the command line, not a file
+    (tmp_path / "empty").mkdir()
+    res = invoke(*(a.format(empty=tmp_path / "empty") for a in args), "--out", tmp_path / "out")
+    assert_refused(res, option)
+    assert "<scenario>" not in res.output and not (tmp_path / "out").exists()

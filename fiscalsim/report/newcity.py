@@ -19,6 +19,7 @@ import pandas as pd
 from fiscalsim import __version__, refdata
 from fiscalsim.report.files import OutputError, atomic_directory, read_manifest, write_json
 from fiscalsim.scenario import ScenarioError, load_scenario
+from fiscalsim.scenario.census import CODE_KEY
 from fiscalsim.scenario.compose import load_tree
 from fiscalsim.scenario.demography import read_city_census
 from fiscalsim.scenario.derive import CityFigures, derive_city
@@ -181,7 +182,12 @@ def new_city(code: int, out: str | Path, census: Path | None = None, summary: Pa
     and, when given, whose accounts stand in (scaled by ``scale``)."""
     started = time.perf_counter()
     check_unedited(Path(out))
-    draft = draft_city(code, census, summary, base_year, name, like, scale)
+    try:
+        draft = draft_city(code, census, summary, base_year, name, like, scale)
+    except ScenarioError as exc:
+        if exc.file is None and exc.key == CODE_KEY:  # about the CODE argument, not a scenario key
+            raise ScenarioError(exc.message, key=f"CODE {code}") from None
+        raise
     with atomic_directory(out, overwrite) as tmp:
         (tmp / draft.file).write_text(draft.text, encoding="utf-8")
         files = [draft.file]

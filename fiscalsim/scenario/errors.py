@@ -73,13 +73,12 @@ class ScenarioError(Exception):
         return type(self), (self.message, self.file, self.line, self.key, self.suggestion)
 
     def __str__(self) -> str:
-        where = self.file or "<scenario>"
-        if self.line is not None:
-            where += f":{self.line}"
-        text = f"{where}: "
-        if self.key:
-            text += f"{self.key}: "
-        text += self.message
+        # file:line: key: message; an error of the command line (an option, an argument) has no
+        # file, and its message names the option
+        where = [] if self.file is None else [self.file if self.line is None else f"{self.file}:{self.line}"]
+        if self.file is None and self.line is not None:
+            where = [f"line {self.line}"]
+        text = ": ".join([*where, *([self.key] if self.key else []), self.message])
         if self.suggestion:
             text += f" (did you mean {self.suggestion!r}?)"
         return text
