@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fiscalsim.finance.books import book_set
 from fiscalsim.report.headline import first_event_years, severity_class, year_or_na
 from fiscalsim.report.kinds import MONEY_UNIT_CURRENCY, MONEY_UNITS
 from fiscalsim.report.pathquantiles import path_quantiles
@@ -104,11 +105,15 @@ def rule_records(rules, money_unit: str = "亿元") -> list[dict]:
     return out
 
 
-def series_scale(name: str, money_unit: str) -> tuple[float, str]:
+def series_scale(name: str, money_unit: str, non_money: dict[str, str] | None = None) -> tuple[float, str]:
+    """Multiplier and unit of a key series; ``non_money``: the book set's lines that are not money
+    (e.g. China's ``job_gap`` in persons), with their units."""
     if name == "services_per_capita":  # in the currency's base unit
         return 1.0, f"{MONEY_UNIT_CURRENCY[money_unit]} per person"
     if name in NON_MONEY_SERIES:
         return 1.0, NON_MONEY_SERIES[name]
+    if non_money and name in non_money:
+        return 1.0, non_money[name]
     return display_scale("money", money_unit)
 
 
@@ -163,9 +168,10 @@ def scaled_series(result, money_unit: str, names=None) -> Iterator[tuple[str, st
         if names is None or rule.id in names:
             factor, unit = display_scale(indicator_kind(rule), money_unit)
             yield "indicator", rule.id, unit, result.indicators[rule.id] * factor
+    non_money = book_set(result.books).outline.non_money
     for name, arr in result.series.items():
         if names is None or name in names:
-            factor, unit = series_scale(name, money_unit)
+            factor, unit = series_scale(name, money_unit, non_money)
             yield "series", name, unit, arr * factor
 
 
