@@ -33,6 +33,9 @@ def test_run_report_is_one_self_contained_page(run_folder):
     assert "demography.fertility.tfr" in page and "children per woman" in page and "WPP 2024" in page
     assert "国办函〔2016〕88号" in page  # legal references as written
     assert "report.html" in (run_folder / "manifest.json").read_text()
+    # the fan chart draws the headline rules only (fiscalsim chart --kind fans --rule … draws others)
+    assert "<h2>The headline rules&#x27; indicators and their thresholds</h2>" in page
+    assert "Each rule&#x27;s indicator" not in page
 
 
 DEFAULT_RULE = ("triggers.rules=[{id: unpaid_debt, name: Debt service unpaid, indicator: {numerator: "

@@ -92,7 +92,7 @@ def run_report_html(folder: Path) -> str:
     charts = []
     for stem, caption in (("headline", "First restructuring- or default-class event"),
                           ("survival", "Survival curves by severity class"),
-                          ("fans", "Each rule's indicator and its thresholds"), ("pyramid", "Population pyramid")):
+                          ("fans", "The headline rules' indicators and their thresholds"), ("pyramid", "Population pyramid")):
         drawn = folder / f"{stem}.svg"
         if stem + ".svg" in m.get("files", []) and drawn.is_file():  # reuse the run's own drawing
             svg = drawn.read_text(encoding="utf-8")
