@@ -72,6 +72,10 @@ def test_report_command_and_comparison_page(tmp_path, run_folder):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Options compared: hegang-baseline, hegang-hiring-freeze" in page
     assert page.count("data:image/svg+xml;base64,") == 2  # survival and waterfall
+    # each chart under a heading saying what it shows; the table's units stated
+    assert "<h2>Share of paths on which china_sanbao_unfunded has not fired yet</h2>" in page
+    assert re.search(r"<h2>hegang-hiring-freeze vs hegang-baseline: the structural balance in \d{4}</h2>", page)
+    assert "cumulative_fiscal_effect_*: 亿元" in page and "staff_* in persons" in page
     assert "policies.hiring.hires_per_retirement" in page  # what the option changes, with its source
     bad = CliRunner().invoke(main, ["report", str(tmp_path)])
     assert bad.exit_code == 2 and "not a results folder" in bad.output
