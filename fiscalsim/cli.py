@@ -378,7 +378,7 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
     from fiscalsim.report.charts import heat_map
     from fiscalsim.report.files import atomic_directory, write_json
     from fiscalsim.report.run import write_tables
-    from fiscalsim.report.tables import with_missing_years, years_as_text
+    from fiscalsim.report.tables import key_label, with_missing_years, years_as_text
     from fiscalsim.simulate.seeding import root_entropy
     from fiscalsim.simulate.sweep import grid_points, parse_grid, run_sweep
 
@@ -402,10 +402,11 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
     with atomic_directory(out_dir, overwrite) as tmp:
         files = write_tables(tmp, {"sweep": with_missing_years(table, ("median_year",))})
         src = f"fiscalsim {__version__}; {sc.name}; {n:,} paths per point; seed {entropy}"
+        labels = {key: key_label(sc.settings, key) for key in grid}
         heat_map(table, grid, rule, "median_year", [tmp / "heatmap_median_year.png"],
-                 f"median first year of {rule}", src, years[-1])
+                 f"median first year of {rule}", src, years[-1], labels)
         heat_map(table, grid, rule, f"p_by_{by_year}", [tmp / f"heatmap_p_by_{by_year}.png"],
-                 f"P({rule} by {by_year})", src, years[-1])
+                 f"P({rule} by {by_year})", src, years[-1], labels)
         write_json(tmp / "manifest.json", {
             "command": "sweep", "fiscalsim_version": __version__, "base": str(base), "grid": grid,
             "overrides": list(overrides), "paths": n, "seed_entropy": entropy, "rule": rule,
@@ -414,6 +415,10 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
             "seconds": round(time.perf_counter() - t0, 3),
         })
     sub = years_as_text(table[table.rule == rule], ("median_year",), years[-1])
+    for col in (f"p_by_{y}" for y in years):  # shares of paths, shown as run and compare show them
+        sub[col] = [f"{v:.0%}" for v in sub[col]]
+    click.echo(f"{sc.name}: {len(points)} grid points, {n:,} paths each, seed {entropy} (the same for every "
+               f"point), rule {rule}, {time.perf_counter() - t0:.1f} s")
     click.echo(sub.drop(columns="rule").to_string(index=False))
     click.echo(f"results: {out_dir}")
 

@@ -298,9 +298,11 @@ def tornado_chart(result, horizon: int, out: list[Path], source: str) -> None:
 
 
 def heat_map(table: pd.DataFrame, grid: dict[str, list[str]], rule: str, value: str, out: list[Path], title: str,
-             source: str, horizon: int) -> None:
+             source: str, horizon: int, labels: dict[str, str] | None = None) -> None:
     """A heat map of ``value`` (the median year, or a probability) of ``rule`` over a one- or
-    two-key sweep grid; a median year not by the horizon is coloured as the best outcome."""
+    two-key sweep grid; a median year not by the horizon is coloured as the best outcome.
+    ``labels``: each grid key's axis label (e.g. with its unit), else the key."""
+    labels = labels or {}
     keys = list(grid)
     sub = table[table.rule == rule]
     col_key = keys[1] if len(keys) > 1 else None
@@ -321,8 +323,8 @@ def heat_map(table: pd.DataFrame, grid: dict[str, list[str]], rule: str, value: 
             ax.text(j, i, label, ha="center", va="center", fontsize=9)
         ax.set_yticks(range(len(rows)), rows)
         ax.set_xticks(range(len(cols)), cols)
-        ax.set_ylabel(keys[0])
-        ax.set_xlabel(col_key or "")
+        ax.set_ylabel(labels.get(keys[0], keys[0]))
+        ax.set_xlabel(labels.get(col_key, col_key) if col_key else "")
         ax.set_title(title)
         ax.grid(False)
         fig.colorbar(im, ax=ax, label="median first year" if years else "% of paths",

@@ -33,6 +33,17 @@ IN_UNIT_PARAMS = {"value", "mean", "sd", "median", "low", "high", "mode", "drift
 YEAR_COLUMNS = ("median_year", "q10_year", "q90_year")
 
 
+def key_label(settings: dict[str, Any], key: str) -> str:
+    """``key`` (e.g. a sweep's ``policies.transfer_cut.share.value``) with its parameter's unit when
+    it names a value stated in that unit: ``policies.transfer_cut.share.value (percent)``."""
+    head, _, field = key.rpartition(".")
+    if field in IN_UNIT_PARAMS:
+        param = dict(scenario_parameters(settings)).get(head)
+        if param is not None and param.unit:
+            return f"{key} ({param.unit})"
+    return key
+
+
 def check_money_unit(unit: str) -> str:
     if unit not in MONEY_UNITS:
         raise ValueError(f"money unit {unit!r} is not one of {list(MONEY_UNITS)}")
