@@ -65,7 +65,7 @@ def _money_unit(sc) -> str:
 @set_option
 @user_errors
 def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
-    """Check scenario files (the bundled Hegang baseline if none is given).
+    """Check scenario files or bundled scenarios by name (the bundled Hegang baseline if none is given).
 
     Reports every error of every file (keys, units, ranges, tables, levers, rules), then starts
     the model to check that the base year reproduces each file's accounts; exits with status 2
@@ -78,7 +78,7 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
     failed = 0
     for path in paths:
         try:
-            sc, tree = load_scenario_and_tree(path, overrides)  # the file is parsed once
+            sc, tree = load_scenario_and_tree(scenario_path(path), overrides)  # the file is parsed once
             check_calibration(sc, tree)
         except ScenarioError as exc:
             failed += 1
