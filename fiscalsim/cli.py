@@ -437,13 +437,15 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
 @user_errors
 def screen(scenarios: tuple[str, ...], folder: str | None, n_paths: int | None, seed: int | None, jobs: int,
            scheduler: str | None, out_dir: str, overwrite: bool, overrides: tuple[str, ...]) -> None:
-    """Screen many cities with common random numbers: a table ranked by the year of each city's first
-    restructuring- or default-class event (P by key years, median and 10-90 % years, the rule that
-    causes it most often) and its chart. Results do not depend on --jobs or the engine."""
+    """Screen many cities (files or bundled names) with common random numbers: a table ranked by the
+    year of each city's first restructuring- or default-class event (P by key years, median and
+    10-90 % years, the rule that causes it most often) and its chart. Results do not depend on
+    --jobs or the engine."""
     from fiscalsim.report.screen import screen_cities
 
+    files = [str(scenario_path(s)) for s in scenarios]
     with stages() as bars:
-        text = screen_cities(list(scenarios), folder, n_paths, seed, jobs, scheduler, out_dir, overwrite,
+        text = screen_cities(files, folder, n_paths, seed, jobs, scheduler, out_dir, overwrite,
                              list(overrides), lambda total: bars.stage("cities", total))
     click.echo(text)
 
