@@ -143,6 +143,26 @@ def _no_headline(ax) -> None:
             transform=ax.transAxes)
 
 
+#: Width of the headline chart's axes in points (9 in less its margins).
+HEADLINE_AXES_PT = 72 * (9 - 0.65 - 0.2)
+
+
+def label_rows(key_years: list[int], texts: list[str], horizon: int, pt_per_year: float,
+               font_pt: float = 8) -> list[int]:
+    """The row (0, 1, …) of each key year's label so that labels on one row do not overlap: close key
+    years (e.g. the base year + 1 and + 2) are stacked instead of printed over each other. A label
+    runs right of its year, the horizon's left of it."""
+    ends: list[float] = []  # per row, the year where its last label ends
+    rows = []
+    for y, text in zip(key_years, texts, strict=True):
+        width = (0.6 * font_pt * len(text) + 8) / pt_per_year  # in years
+        start, end = (y - width, y) if y >= horizon else (y, y + width)
+        row = next((i for i, e in enumerate(ends) if e <= start), len(ends))
+        ends[row:row + 1] = [end]
+        rows.append(row)
+    return rows
+
+
 def _headline_axes(ax, first_years: np.ndarray, years: np.ndarray, key_years: list[int], horizon: int) -> None:
     colour = CLASS_COLOURS["restructuring"]
     yearly = 100.0 * np.mean(first_years[None, :] == years[:, None], axis=1)  # by year
@@ -157,10 +177,12 @@ def _headline_axes(ax, first_years: np.ndarray, years: np.ndarray, key_years: li
                    label=f"10-90 % of paths: {year_text(q10, horizon)} to {year_text(q90, horizon)}")
     if q50 != NEVER:
         ax.axvline(q50, color="black", linestyle="--", linewidth=1, label=f"median {q50}")
-    for y in key_years:
-        p = 100.0 * np.mean(first_years <= y)
+    ps = [100.0 * np.mean(first_years <= y) for y in key_years]
+    texts = [f"{p:.0f} % by {y}" for p, y in zip(ps, key_years, strict=True)]
+    rows = label_rows(key_years, texts, horizon, HEADLINE_AXES_PT / (len(years) + 1.6))
+    for y, p, text, row in zip(key_years, ps, texts, rows, strict=True):
         ax.plot([y], [p], "o", color="black", markersize=4)
-        ax.annotate(f"{p:.0f} % by {y}", (y, p), textcoords="offset points", xytext=(4, -12 if p > 85 else 6),
+        ax.annotate(text, (y, p), textcoords="offset points", xytext=(4, -12 - 11 * row if p > 85 else 6 + 11 * row),
                     ha="left" if y < years[-1] else "right", fontsize=8)
     never = 100.0 * np.mean(first_years == NEVER)
     ax.text(0.99, 0.04, f"not by {horizon}: {never:.0f} % of paths", transform=ax.transAxes, ha="right",
