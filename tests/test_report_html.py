@@ -76,6 +76,7 @@ def test_report_command_and_comparison_page(tmp_path, run_folder):
     assert "<h2>Share of paths on which china_sanbao_unfunded has not fired yet</h2>" in page
     assert re.search(r"<h2>hegang-hiring-freeze vs hegang-baseline: the structural balance in \d{4}</h2>", page)
     assert "cumulative_fiscal_effect_*: 亿元" in page and "staff_* in persons" in page
+    assert not re.search(r">[-\d.]+e[+-]\d+<", page)  # staff as 35,078, not 3.508e+04
     assert "policies.hiring.hires_per_retirement" in page  # what the option changes, with its source
     bad = CliRunner().invoke(main, ["report", str(tmp_path)])
     assert bad.exit_code == 2 and "not a results folder" in bad.output

@@ -62,8 +62,8 @@ def _cell(col: str, v, horizon: int, percent: bool) -> str:
         return f'<td class="num">{100 * v:.0f} %</td>'
     if isinstance(v, numbers.Integral):
         return f'<td class="num">{v}</td>'
-    if isinstance(v, numbers.Real):
-        return f'<td class="num">{v:,.4g}</td>'
+    if isinstance(v, numbers.Real):  # 35,078 persons, not 3.508e+04
+        return f'<td class="num">{v:,.0f}</td>' if abs(v) >= 1e4 else f'<td class="num">{v:,.4g}</td>'
     return f"<td>{html.escape(str(v))}</td>"
 
 

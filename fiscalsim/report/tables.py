@@ -283,8 +283,8 @@ def describe_parameter(p: ParamValue) -> str:
     """A parameter's value, path or distribution in the unit the scenario states."""
     f = _unit_factor(p.unit)
 
-    def num(x: float) -> str:
-        return f"{x / f:.6g}"
+    def num(x: float) -> str:  # as many digits as a file states (1046508 万元, not 1.04651e+06)
+        return f"{x / f:.10g}"
 
     if p.distribution is not None:
         args = ", ".join(f"{k}={num(v) if k in IN_UNIT_PARAMS else f'{v:.6g}'}" for k, v in p.distribution.params)
