@@ -307,8 +307,8 @@ def books(scenario: str | None, out_dir: str, overwrite: bool, overrides: tuple[
                    "fan (one chart per indicator), "
                    "pyramid. Budget stacks come from 'books', option survival curves and waterfalls from "
                    "'compare', heat maps from 'sweep', importance bars from 'sensitivity'.")
-@click.option("--rule", "rules", multiple=True, help="Rules whose fan charts to draw (default: all of the run's for 'fan', the "
-                   "headline rules for 'fans').")
+@click.option("--rule", "rules", multiple=True, help="A rule whose fan chart to draw; repeat for more, e.g. --rule A --rule B "
+                   "(default: all of the run's for 'fan', the headline rules for 'fans').")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["png", "svg", "pdf"]),
               help="File formats (default: png and svg).")
 @user_errors

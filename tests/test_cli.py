@@ -178,5 +178,7 @@ def test_chart_command_draws_from_a_results_folder(tmp_path):
     assert "warning (national warning line): &gt; 100%" in svg and "year" in svg  # threshold in percent, and axis
     bad = CliRunner().invoke(main, ["chart", str(out), "--rule", "nope"])
     assert bad.exit_code == 2 and "unknown rules" in bad.output
+    bad = CliRunner().invoke(main, ["chart", str(out), "--rule", "china_debt_ratio_warning,china_sanbao_unfunded"])
+    assert bad.exit_code == 2 and "name several as --rule A --rule B" in bad.output
     bad = CliRunner().invoke(main, ["chart", str(tmp_path)])
     assert bad.exit_code == 2 and "not a results folder" in bad.output

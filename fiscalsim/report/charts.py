@@ -219,7 +219,8 @@ def draw_run_charts(folder: Path, kinds: tuple[str, ...] = RUN_KINDS, rules: lis
     known = [r["id"] for r in manifest["rules"]]
     unknown = [r for r in rules or [] if r not in known]
     if unknown:
-        raise KeyError(f"unknown rules {unknown}; the run's rules are {known}")
+        hint = "; name several as --rule A --rule B" if any("," in r for r in unknown) else ""
+        raise KeyError(f"unknown rules {unknown}{hint}; the run's rules are {known}")
     stems = planned_charts(manifest, kinds, rules)
     names = [f"{stem}.{ext}" for stem in stems for ext in fmt]
     writable_in_results(folder, names)
