@@ -84,7 +84,8 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
             failed += 1
             echo_errors(exc, path)
             continue
-        click.echo(f"ok: {path} ({sc.name}, {sc.years[0]}-{sc.years[-1]}, {sc.demography.n_units} units)")
+        units = sc.demography.n_units
+        click.echo(f"ok: {path} ({sc.name}, {sc.years[0]}-{sc.years[-1]}, {units} unit{'s' if units != 1 else ''})")
     if failed:
         if len(paths) > 1:
             click.echo(f"{failed} of {len(paths)} scenario files have errors", err=True)

@@ -51,7 +51,7 @@ def test_validate_ok_and_broken_exit_codes(tmp_path):
 def test_validate_takes_bundled_names_as_run_does():
     res = CliRunner().invoke(main, ["validate", "yubari/baseline", "transfer_cut"])
     assert res.exit_code == 0, res.output
-    assert "(yubari-baseline, 2005-2030" in res.output and "(hegang-transfer-cut-20, " in res.output
+    assert "(yubari-baseline, 2005-2030, 1 unit)" in res.output and "(hegang-transfer-cut-20, " in res.output
     bad = CliRunner().invoke(main, ["validate", "no_such_city"])
     assert bad.exit_code == 2 and "no bundled scenario named 'no_such_city'" in bad.output
 
