@@ -65,7 +65,7 @@ def _money_unit(sc) -> str:
 @set_option
 @user_errors
 def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
-    """Check scenario files (the bundled Hegang baseline if none is given).
+    """Check scenario files or bundled scenarios by name (the bundled Hegang baseline if none is given).
 
     Reports every error of every file (keys, units, ranges, tables, levers, rules), then starts
     the model to check that the base year reproduces each file's accounts; exits with status 2
@@ -78,13 +78,14 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
     failed = 0
     for path in paths:
         try:
-            sc, tree = load_scenario_and_tree(path, overrides)  # the file is parsed once
+            sc, tree = load_scenario_and_tree(scenario_path(path), overrides)  # the file is parsed once
             check_calibration(sc, tree)
         except ScenarioError as exc:
             failed += 1
             echo_errors(exc, path)
             continue
-        click.echo(f"ok: {path} ({sc.name}, {sc.years[0]}-{sc.years[-1]}, {sc.demography.n_units} units)")
+        units = sc.demography.n_units
+        click.echo(f"ok: {path} ({sc.name}, {sc.years[0]}-{sc.years[-1]}, {units} unit{'s' if units != 1 else ''})")
     if failed:
         if len(paths) > 1:
             click.echo(f"{failed} of {len(paths)} scenario files have errors", err=True)
@@ -307,8 +308,8 @@ def books(scenario: str | None, out_dir: str, overwrite: bool, overrides: tuple[
                    "fan (one chart per indicator), "
                    "pyramid. Budget stacks come from 'books', option survival curves and waterfalls from "
                    "'compare', heat maps from 'sweep', importance bars from 'sensitivity'.")
-@click.option("--rule", "rules", multiple=True, help="Rules whose fan charts to draw (default: all of the run's for 'fan', the "
-                   "headline rules for 'fans').")
+@click.option("--rule", "rules", multiple=True, help="A rule whose fan chart to draw; repeat for more, e.g. --rule A --rule B "
+                   "(default: all of the run's for 'fan', the headline rules for 'fans').")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["png", "svg", "pdf"]),
               help="File formats (default: png and svg).")
 @user_errors
@@ -378,7 +379,7 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
     from fiscalsim.report.charts import heat_map
     from fiscalsim.report.files import atomic_directory, write_json
     from fiscalsim.report.run import write_tables
-    from fiscalsim.report.tables import with_missing_years, years_as_text
+    from fiscalsim.report.tables import key_label, with_missing_years, years_as_text
     from fiscalsim.simulate.seeding import root_entropy
     from fiscalsim.simulate.sweep import grid_points, parse_grid, run_sweep
 
@@ -402,10 +403,11 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
     with atomic_directory(out_dir, overwrite) as tmp:
         files = write_tables(tmp, {"sweep": with_missing_years(table, ("median_year",))})
         src = f"fiscalsim {__version__}; {sc.name}; {n:,} paths per point; seed {entropy}"
+        labels = {key: key_label(sc.settings, key) for key in grid}
         heat_map(table, grid, rule, "median_year", [tmp / "heatmap_median_year.png"],
-                 f"median first year of {rule}", src, years[-1])
+                 f"median first year of {rule}", src, years[-1], labels)
         heat_map(table, grid, rule, f"p_by_{by_year}", [tmp / f"heatmap_p_by_{by_year}.png"],
-                 f"P({rule} by {by_year})", src, years[-1])
+                 f"P({rule} by {by_year})", src, years[-1], labels)
         write_json(tmp / "manifest.json", {
             "command": "sweep", "fiscalsim_version": __version__, "base": str(base), "grid": grid,
             "overrides": list(overrides), "paths": n, "seed_entropy": entropy, "rule": rule,
@@ -414,6 +416,10 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
             "seconds": round(time.perf_counter() - t0, 3),
         })
     sub = years_as_text(table[table.rule == rule], ("median_year",), years[-1])
+    for col in (f"p_by_{y}" for y in years):  # shares of paths, shown as run and compare show them
+        sub[col] = [f"{v:.0%}" for v in sub[col]]
+    click.echo(f"{sc.name}: {len(points)} grid points, {n:,} paths each, seed {entropy} (the same for every "
+               f"point), rule {rule}, {time.perf_counter() - t0:.1f} s")
     click.echo(sub.drop(columns="rule").to_string(index=False))
     click.echo(f"results: {out_dir}")
 
@@ -432,13 +438,15 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
 @user_errors
 def screen(scenarios: tuple[str, ...], folder: str | None, n_paths: int | None, seed: int | None, jobs: int,
            scheduler: str | None, out_dir: str, overwrite: bool, overrides: tuple[str, ...]) -> None:
-    """Screen many cities with common random numbers: a table ranked by the year of each city's first
-    restructuring- or default-class event (P by key years, median and 10-90 % years, the rule that
-    causes it most often) and its chart. Results do not depend on --jobs or the engine."""
+    """Screen many cities (files or bundled names) with common random numbers: a table ranked by the
+    year of each city's first restructuring- or default-class event (P by key years, median and
+    10-90 % years, the rule that causes it most often) and its chart. Results do not depend on
+    --jobs or the engine."""
     from fiscalsim.report.screen import screen_cities
 
+    files = [str(scenario_path(s)) for s in scenarios]
     with stages() as bars:
-        text = screen_cities(list(scenarios), folder, n_paths, seed, jobs, scheduler, out_dir, overwrite,
+        text = screen_cities(files, folder, n_paths, seed, jobs, scheduler, out_dir, overwrite,
                              list(overrides), lambda total: bars.stage("cities", total))
     click.echo(text)
 

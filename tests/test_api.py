@@ -107,6 +107,8 @@ def test_assumptions_carry_value_unit_and_source(res):
     tfr = a.set_index("key").loc["demography.fertility.tfr"]
     assert tfr.unit == "children per woman" and tfr.value == "0.735"
     assert a.uncertain.any() and (a.source.str.len() > 0).all()
+    # a figure as its file states it: 1046508 万元, not rounded to 1.04651e+06
+    assert a.set_index("key").loc["accounts.transfers_from_upper"].value == "1046508"
 
 
 def test_lower_level_runs_take_a_scenario_or_name():

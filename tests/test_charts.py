@@ -125,3 +125,18 @@ def test_a_runs_fans_show_the_indicators_of_the_headline_rules(res):
     assert [r["id"] for _, records in chosen for r in records] == ["china_debt_ratio_warning"]
     warnings_only = [{**r, "severity_class": "warning"} for r in res.rules]
     assert key_groups(group_rules(warnings_only)) == group_rules(warnings_only)  # none makes the headline: all
+
+
+def test_headline_labels_of_close_key_years_do_not_overlap():
+    """Yubari's key years 2006 and 2007 (base year + 1, + 2) printed their labels over each other."""
+    import numpy as np
+
+    from fiscalsim.report.charts import headline_chart
+
+    years = np.arange(2005, 2031)
+    first = np.full(50, 2006)
+    fig = headline_chart(first, years, [2006, 2007, 2010, 2020, 2030], 3, "t", "s")
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in fig.axes[0].texts if " % by " in t.get_text()]
+    assert len(boxes) == 5
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])

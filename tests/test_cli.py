@@ -48,6 +48,14 @@ def test_validate_ok_and_broken_exit_codes(tmp_path):
     assert "malformed YAML" in res.output and "Traceback" not in res.output
 
 
+def test_validate_takes_bundled_names_as_run_does():
+    res = CliRunner().invoke(main, ["validate", "yubari/baseline", "transfer_cut"])
+    assert res.exit_code == 0, res.output
+    assert "(yubari-baseline, 2005-2030, 1 unit)" in res.output and "(hegang-transfer-cut-20, " in res.output
+    bad = CliRunner().invoke(main, ["validate", "no_such_city"])
+    assert bad.exit_code == 2 and "no bundled scenario named 'no_such_city'" in bad.output
+
+
 def test_bad_year_option_is_a_clear_error_and_writes_nothing(tmp_path):
     out = tmp_path / "res"
     res = CliRunner().invoke(main, ["population", "--paths", "5", "--year", "1990", "--out", str(out)])
@@ -170,5 +178,7 @@ def test_chart_command_draws_from_a_results_folder(tmp_path):
     assert "warning (national warning line): &gt; 100%" in svg and "year" in svg  # threshold in percent, and axis
     bad = CliRunner().invoke(main, ["chart", str(out), "--rule", "nope"])
     assert bad.exit_code == 2 and "unknown rules" in bad.output
+    bad = CliRunner().invoke(main, ["chart", str(out), "--rule", "china_debt_ratio_warning,china_sanbao_unfunded"])
+    assert bad.exit_code == 2 and "name several as --rule A --rule B" in bad.output
     bad = CliRunner().invoke(main, ["chart", str(tmp_path)])
     assert bad.exit_code == 2 and "not a results folder" in bad.output

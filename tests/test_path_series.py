@@ -36,6 +36,14 @@ def test_values_are_the_raw_arrays_in_the_quantile_units(res):
     assert list(first.year) == list(res.years)
 
 
+def test_a_series_in_persons_is_not_scaled_as_money(res):
+    """job_gap is a count of persons (the book set's non-money lines), not money in 亿元."""
+    table = res.path_series(["job_gap"])
+    assert set(table.unit) == {"persons"}
+    np.testing.assert_array_equal(table.value.to_numpy().reshape(24, -1), res.raw.series["job_gap"])
+    assert set(res.quantiles.query("name == 'job_gap'").unit) == {"persons"}
+
+
 def test_the_median_of_the_paths_is_the_quantile_tables(res):
     table = res.path_series(["debt_government"])
     medians = table.groupby("year").value.median()

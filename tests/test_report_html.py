@@ -33,6 +33,9 @@ def test_run_report_is_one_self_contained_page(run_folder):
     assert "demography.fertility.tfr" in page and "children per woman" in page and "WPP 2024" in page
     assert "国办函〔2016〕88号" in page  # legal references as written
     assert "report.html" in (run_folder / "manifest.json").read_text()
+    # the fan chart draws the headline rules only (fiscalsim chart --kind fans --rule … draws others)
+    assert "<h2>The headline rules&#x27; indicators and their thresholds</h2>" in page
+    assert "Each rule&#x27;s indicator" not in page
 
 
 DEFAULT_RULE = ("triggers.rules=[{id: unpaid_debt, name: Debt service unpaid, indicator: {numerator: "
@@ -69,6 +72,11 @@ def test_report_command_and_comparison_page(tmp_path, run_folder):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Options compared: hegang-baseline, hegang-hiring-freeze" in page
     assert page.count("data:image/svg+xml;base64,") == 2  # survival and waterfall
+    # each chart under a heading saying what it shows; the table's units stated
+    assert "<h2>Share of paths on which china_sanbao_unfunded has not fired yet</h2>" in page
+    assert re.search(r"<h2>hegang-hiring-freeze vs hegang-baseline: the structural balance in \d{4}</h2>", page)
+    assert "cumulative_fiscal_effect_*: 亿元" in page and "staff_* in persons" in page
+    assert not re.search(r">[-\d.]+e[+-]\d+<", page)  # staff as 35,078, not 3.508e+04
     assert "policies.hiring.hires_per_retirement" in page  # what the option changes, with its source
     bad = CliRunner().invoke(main, ["report", str(tmp_path)])
     assert bad.exit_code == 2 and "not a results folder" in bad.output

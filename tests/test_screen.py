@@ -117,3 +117,12 @@ def test_dask_engine_gives_the_same_screen(cities):
                                   dashboard_address=None) as cluster:
         remote = run_screen(scs, 12, SEED, scs[0].key_years, scheduler=cluster.scheduler_address)
     pd.testing.assert_frame_equal(local, remote)
+
+
+def test_a_screen_takes_bundled_names_beside_files(cities, tmp_path):
+    res = screen([cities[0], "baseline", "heilongjiang/hegang"], tmp_path / "named")
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(tmp_path / "named" / "screen.csv")
+    assert {"qitaihe", "hegang-baseline", "hegang"} == set(table.city)
+    bad = screen(["no_such_city"], tmp_path / "bad")
+    assert bad.exit_code == 2 and "no bundled scenario named 'no_such_city'" in bad.output

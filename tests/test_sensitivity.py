@@ -11,7 +11,7 @@ from fiscalsim.demography.projector import AR1
 from fiscalsim.scenario import bundled_scenario, load_scenario
 from fiscalsim.simulate.montecarlo import run_scenario
 from fiscalsim.simulate.sampling import zero_variance
-from fiscalsim.simulate.sensitivity import factors, persistent_innovations, sensitivity
+from fiscalsim.simulate.sensitivity import Sensitivity, factors, persistent_innovations, sensitivity
 from fiscalsim.triggers import NEVER
 
 RULE = "china_government_default"
@@ -70,3 +70,17 @@ def test_same_design_seed_same_indices(hegang):
     a = sensitivity(hegang, RULE, "sobol", n=8, seed=0)
     b = sensitivity(hegang, RULE, "sobol", n=8, seed=0)
     assert a.table.equals(b.table)
+
+
+def test_the_chart_title_says_what_is_studied_and_how_many_inputs_it_draws():
+    import pandas as pd
+
+    from fiscalsim.report.sensitivity import sensitivity_title
+
+    table = pd.DataFrame({"factor": [f"x{i}" for i in range(20)], "swing_years": range(20, 0, -1)})
+    result = Sensitivity("oat", "headline", table, 2022, 42, False)
+    title = sensitivity_title(result, 15)
+    assert "first year of the first restructuring- or default-class event" in title and "of headline" not in title
+    assert "the 15 of 20 inputs that move it most" in title
+    assert max(len(line) for line in title.splitlines()) < 100  # fits above the bars of a 9-inch chart
+    assert "inputs" not in sensitivity_title(dataclasses.replace(result, rule=RULE, table=table.head(3)), 15)

@@ -5,6 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from fiscalsim.cli import main
+from fiscalsim.report.tables import key_label
 from fiscalsim.scenario import ScenarioError, bundled_scenario, load_scenario
 from fiscalsim.simulate.sweep import grid_points, parse_grid, run_sweep
 
@@ -48,6 +49,17 @@ def test_sweep_cli_writes_table_and_heat_maps(tmp_path):
     n_rules = len(load_scenario(BASE).rules)
     assert len(pd.read_csv(out / "sweep.csv")) == 2 * n_rules
     assert (out / "heatmap_median_year.png").stat().st_size > 5_000
+    # the terminal names the rule and shows P as percent, as run and compare do
+    assert "rule china_sanbao_unfunded" in res.output and "10 paths each" in res.output
+    row = next(line for line in res.output.splitlines() if line.split()[:1] == ["20"])
+    assert row.split()[-1].endswith("%")
     bad = CliRunner().invoke(main, ["sweep", BASE, "--grid", "policies.transfer_cut.share.value=0,200",
                                     "--paths", "2", "--out", str(tmp_path / "bad")])
     assert bad.exit_code == 2 and "outside the allowed range" in bad.output
+
+
+def test_heat_map_axes_name_the_swept_values_unit():
+    sc = load_scenario(BASE)
+    assert key_label(sc.settings, "policies.transfer_cut.share.value") == "policies.transfer_cut.share.value (percent)"
+    assert key_label(sc.settings, "policies.hiring.hires_per_retirement.value").endswith("(ratio)")
+    assert key_label(sc.settings, "report.rule") == "report.rule"  # not a parameter: the key alone

@@ -143,6 +143,26 @@ def _no_headline(ax) -> None:
             transform=ax.transAxes)
 
 
+#: Width of the headline chart's axes in points (9 in less its margins).
+HEADLINE_AXES_PT = 72 * (9 - 0.65 - 0.2)
+
+
+def label_rows(key_years: list[int], texts: list[str], horizon: int, pt_per_year: float,
+               font_pt: float = 8) -> list[int]:
+    """The row (0, 1, …) of each key year's label so that labels on one row do not overlap: close key
+    years (e.g. the base year + 1 and + 2) are stacked instead of printed over each other. A label
+    runs right of its year, the horizon's left of it."""
+    ends: list[float] = []  # per row, the year where its last label ends
+    rows = []
+    for y, text in zip(key_years, texts, strict=True):
+        width = (0.6 * font_pt * len(text) + 8) / pt_per_year  # in years
+        start, end = (y - width, y) if y >= horizon else (y, y + width)
+        row = next((i for i, e in enumerate(ends) if e <= start), len(ends))
+        ends[row:row + 1] = [end]
+        rows.append(row)
+    return rows
+
+
 def _headline_axes(ax, first_years: np.ndarray, years: np.ndarray, key_years: list[int], horizon: int) -> None:
     colour = CLASS_COLOURS["restructuring"]
     yearly = 100.0 * np.mean(first_years[None, :] == years[:, None], axis=1)  # by year
@@ -157,10 +177,12 @@ def _headline_axes(ax, first_years: np.ndarray, years: np.ndarray, key_years: li
                    label=f"10-90 % of paths: {year_text(q10, horizon)} to {year_text(q90, horizon)}")
     if q50 != NEVER:
         ax.axvline(q50, color="black", linestyle="--", linewidth=1, label=f"median {q50}")
-    for y in key_years:
-        p = 100.0 * np.mean(first_years <= y)
+    ps = [100.0 * np.mean(first_years <= y) for y in key_years]
+    texts = [f"{p:.0f} % by {y}" for p, y in zip(ps, key_years, strict=True)]
+    rows = label_rows(key_years, texts, horizon, HEADLINE_AXES_PT / (len(years) + 1.6))
+    for y, p, text, row in zip(key_years, ps, texts, rows, strict=True):
         ax.plot([y], [p], "o", color="black", markersize=4)
-        ax.annotate(f"{p:.0f} % by {y}", (y, p), textcoords="offset points", xytext=(4, -12 if p > 85 else 6),
+        ax.annotate(text, (y, p), textcoords="offset points", xytext=(4, -12 - 11 * row if p > 85 else 6 + 11 * row),
                     ha="left" if y < years[-1] else "right", fontsize=8)
     never = 100.0 * np.mean(first_years == NEVER)
     ax.text(0.99, 0.04, f"not by {horizon}: {never:.0f} % of paths", transform=ax.transAxes, ha="right",
@@ -197,7 +219,8 @@ def draw_run_charts(folder: Path, kinds: tuple[str, ...] = RUN_KINDS, rules: lis
     known = [r["id"] for r in manifest["rules"]]
     unknown = [r for r in rules or [] if r not in known]
     if unknown:
-        raise KeyError(f"unknown rules {unknown}; the run's rules are {known}")
+        hint = "; name several as --rule A --rule B" if any("," in r for r in unknown) else ""
+        raise KeyError(f"unknown rules {unknown}{hint}; the run's rules are {known}")
     stems = planned_charts(manifest, kinds, rules)
     names = [f"{stem}.{ext}" for stem in stems for ext in fmt]
     writable_in_results(folder, names)
@@ -298,9 +321,11 @@ def tornado_chart(result, horizon: int, out: list[Path], source: str) -> None:
 
 
 def heat_map(table: pd.DataFrame, grid: dict[str, list[str]], rule: str, value: str, out: list[Path], title: str,
-             source: str, horizon: int) -> None:
+             source: str, horizon: int, labels: dict[str, str] | None = None) -> None:
     """A heat map of ``value`` (the median year, or a probability) of ``rule`` over a one- or
-    two-key sweep grid; a median year not by the horizon is coloured as the best outcome."""
+    two-key sweep grid; a median year not by the horizon is coloured as the best outcome.
+    ``labels``: each grid key's axis label (e.g. with its unit), else the key."""
+    labels = labels or {}
     keys = list(grid)
     sub = table[table.rule == rule]
     col_key = keys[1] if len(keys) > 1 else None
@@ -321,8 +346,8 @@ def heat_map(table: pd.DataFrame, grid: dict[str, list[str]], rule: str, value: 
             ax.text(j, i, label, ha="center", va="center", fontsize=9)
         ax.set_yticks(range(len(rows)), rows)
         ax.set_xticks(range(len(cols)), cols)
-        ax.set_ylabel(keys[0])
-        ax.set_xlabel(col_key or "")
+        ax.set_ylabel(labels.get(keys[0], keys[0]))
+        ax.set_xlabel(labels.get(col_key, col_key) if col_key else "")
         ax.set_title(title)
         ax.grid(False)
         fig.colorbar(im, ax=ax, label="median first year" if years else "% of paths",

@@ -62,8 +62,8 @@ def _cell(col: str, v, horizon: int, percent: bool) -> str:
         return f'<td class="num">{100 * v:.0f} %</td>'
     if isinstance(v, numbers.Integral):
         return f'<td class="num">{v}</td>'
-    if isinstance(v, numbers.Real):
-        return f'<td class="num">{v:,.4g}</td>'
+    if isinstance(v, numbers.Real):  # 35,078 persons, not 3.508e+04
+        return f'<td class="num">{v:,.0f}</td>' if abs(v) >= 1e4 else f'<td class="num">{v:,.4g}</td>'
     return f"<td>{html.escape(str(v))}</td>"
 
 
@@ -92,7 +92,7 @@ def run_report_html(folder: Path) -> str:
     charts = []
     for stem, caption in (("headline", "First restructuring- or default-class event"),
                           ("survival", "Survival curves by severity class"),
-                          ("fans", "Each rule's indicator and its thresholds"), ("pyramid", "Population pyramid")):
+                          ("fans", "The headline rules' indicators and their thresholds"), ("pyramid", "Population pyramid")):
         drawn = folder / f"{stem}.svg"
         if stem + ".svg" in m.get("files", []) and drawn.is_file():  # reuse the run's own drawing
             svg = drawn.read_text(encoding="utf-8")
@@ -163,11 +163,31 @@ def compare_report_html(folder: Path) -> str:
         f"seed {m['seed_entropy']}, common random numbers · rule <code>{html.escape(m['rule'])}</code> · "
         f"reference: {html.escape(names[0])}</p>",
         f"<p class=\"headline\">{html.escape(m.get('headline', ''))}</p>",
+        f"<p>{html.escape(COMPARISON_NOTE.format(unit=table['money_unit'].iloc[0]))}</p>",
         _table(table, horizon, p_cols),
-        *[_img((folder / n).read_text(encoding="utf-8"), n) for n in svgs],
+        *[f"<h2>{html.escape(c)}</h2>" + _img((folder / n).read_text(encoding="utf-8"), c)
+          for n, c in ((n, _compare_caption(folder, n, m["rule"])) for n in svgs)],
         *assumptions_section(folder, horizon),
     ]
     return _page("fiscalsim: options compared", body)
+
+
+COMPARISON_NOTE = ("P by a year: share of paths on which the rule has fired by then; median_year: median first "
+                   "year it fires; paired_diff_*: years, against the first option on the same paths (10 %, 50 %, "
+                   "90 % quantiles); cumulative_fiscal_effect_*: {unit}, change in the structural balance summed "
+                   "over the years; staff_* in persons and services_per_capita_* per person, medians over paths.")
+
+
+def _compare_caption(folder: Path, svg: str, rule: str) -> str:
+    """The heading of a comparison chart: what it shows, from its own table for a waterfall."""
+    stem = Path(svg).stem
+    if stem == "survival":
+        return f"Share of paths on which {rule} has not fired yet"
+    table = folder / f"{stem}.csv"
+    if stem.startswith("waterfall") and table.is_file():
+        w = pd.read_csv(table)
+        return f"{w.option.iloc[0]} vs {w.reference.iloc[0]}: the structural balance in {int(w.year.iloc[0])}"
+    return stem
 
 
 def report_html(folder: Path) -> str:

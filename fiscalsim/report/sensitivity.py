@@ -9,7 +9,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from fiscalsim.report.headline import HEADLINE_LABEL  # noqa: E402
 from fiscalsim.simulate.sensitivity import Sensitivity  # noqa: E402
 
 #: The column each method ranks by, its error column and its axis label.
@@ -34,14 +36,23 @@ def sensitivity_chart(result: Sensitivity, out: list[Path], source: str, top: in
         ax.legend(fontsize=8, loc="lower right")
     ax.set_yticks(list(y), table.factor, fontsize=8)
     ax.set_xlabel(label)
-    ax.set_title(f"What moves the first year of {result.rule} ({result.method}, {result.runs:,} runs; "
-                 f"central run: {result.central_year})", fontsize=10)
+    if result.method == "oat":  # swings are whole years
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(sensitivity_title(result, top), fontsize=10)
     ax.grid(alpha=0.3, axis="x")
     fig.text(0.01, 0.01, source, fontsize=6.5, color="0.3")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     for p in out:
         fig.savefig(p, dpi=110, metadata={"Date": None} if p.suffix == ".svg" else None)
     plt.close(fig)
+
+
+def sensitivity_title(result: Sensitivity, top: int) -> str:
+    """What the chart shows: the studied year in words, the design, and how many inputs are drawn."""
+    what = f"the {HEADLINE_LABEL}" if result.rule == "headline" else result.rule
+    shown = f"; the {top} of {len(result.table)} inputs that move it most" if len(result.table) > top else ""
+    return (f"What moves the first year of {what}\n({result.method}, {result.runs:,} runs; "
+            f"central run: {result.central_year}{shown})")
 
 
 def sensitivity_markdown(result: Sensitivity, horizon: int) -> str:

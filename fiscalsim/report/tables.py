@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fiscalsim.finance.books import book_set
 from fiscalsim.report.headline import first_event_years, severity_class, year_or_na
 from fiscalsim.report.kinds import MONEY_UNIT_CURRENCY, MONEY_UNITS
 from fiscalsim.report.pathquantiles import path_quantiles
@@ -30,6 +31,17 @@ NON_MONEY_SERIES = {"population": "persons", "staff": "persons", "pension_retire
 #: Distribution and process parameters stated in the parameter's own unit (the rest are shapes).
 IN_UNIT_PARAMS = {"value", "mean", "sd", "median", "low", "high", "mode", "drift", "sigma"}
 YEAR_COLUMNS = ("median_year", "q10_year", "q90_year")
+
+
+def key_label(settings: dict[str, Any], key: str) -> str:
+    """``key`` (e.g. a sweep's ``policies.transfer_cut.share.value``) with its parameter's unit when
+    it names a value stated in that unit: ``policies.transfer_cut.share.value (percent)``."""
+    head, _, field = key.rpartition(".")
+    if field in IN_UNIT_PARAMS:
+        param = dict(scenario_parameters(settings)).get(head)
+        if param is not None and param.unit:
+            return f"{key} ({param.unit})"
+    return key
 
 
 def check_money_unit(unit: str) -> str:
@@ -104,11 +116,15 @@ def rule_records(rules, money_unit: str = "亿元") -> list[dict]:
     return out
 
 
-def series_scale(name: str, money_unit: str) -> tuple[float, str]:
+def series_scale(name: str, money_unit: str, non_money: dict[str, str] | None = None) -> tuple[float, str]:
+    """Multiplier and unit of a key series; ``non_money``: the book set's lines that are not money
+    (e.g. China's ``job_gap`` in persons), with their units."""
     if name == "services_per_capita":  # in the currency's base unit
         return 1.0, f"{MONEY_UNIT_CURRENCY[money_unit]} per person"
     if name in NON_MONEY_SERIES:
         return 1.0, NON_MONEY_SERIES[name]
+    if non_money and name in non_money:
+        return 1.0, non_money[name]
     return display_scale("money", money_unit)
 
 
@@ -163,9 +179,10 @@ def scaled_series(result, money_unit: str, names=None) -> Iterator[tuple[str, st
         if names is None or rule.id in names:
             factor, unit = display_scale(indicator_kind(rule), money_unit)
             yield "indicator", rule.id, unit, result.indicators[rule.id] * factor
+    non_money = book_set(result.books).outline.non_money
     for name, arr in result.series.items():
         if names is None or name in names:
-            factor, unit = series_scale(name, money_unit)
+            factor, unit = series_scale(name, money_unit, non_money)
             yield "series", name, unit, arr * factor
 
 
@@ -266,8 +283,8 @@ def describe_parameter(p: ParamValue) -> str:
     """A parameter's value, path or distribution in the unit the scenario states."""
     f = _unit_factor(p.unit)
 
-    def num(x: float) -> str:
-        return f"{x / f:.6g}"
+    def num(x: float) -> str:  # as many digits as a file states (1046508 万元, not 1.04651e+06)
+        return f"{x / f:.10g}"
 
     if p.distribution is not None:
         args = ", ".join(f"{k}={num(v) if k in IN_UNIT_PARAMS else f'{v:.6g}'}" for k, v in p.distribution.params)
