@@ -109,14 +109,7 @@ def read_census_table(path: Path, key: str) -> pd.DataFrame:
     bad_sex = ~df["sex"].isin(SEXES).to_numpy()
     if bad_sex.any():
         problems.add(_bad_cells(df, "sex", bad_sex, path, "male or female", key))
-    bad_age = ~df["age_group"].str.fullmatch(_AGE_GROUP).to_numpy(dtype=bool)
-    if bad_age.any():
-        problems.add(_bad_cells(df, "age_group", bad_age, path, "an age group like 0, 1-4 or 85+", key))
-    persons = _numbers(df["persons"])
-    bad_persons = ~(persons >= 0)
-    if bad_persons.any():
-        problems.add(_bad_cells(df, "persons", bad_persons, path, "a number of persons ≥ 0", key))
-    out["persons"] = persons
+    out["persons"] = _ages_and_persons(df, path, key, problems, "0, 1-4 or 85+")
     problems.raise_if_any()
     ident = ["census_year", "unit_code", "sex", "age_group"]
     dup = out.duplicated(ident, keep=False).to_numpy()
@@ -137,17 +130,24 @@ def read_group_table(path: Path, key: str) -> tuple[list[tuple[int, int | None]]
     if df.empty:
         raise ScenarioError(f"table {path} has a header but no rows", key=key)
     problems = Problems()
-    bad_age = ~df["age_group"].str.fullmatch(_AGE_GROUP).to_numpy(dtype=bool)
-    if bad_age.any():
-        problems.add(_bad_cells(df, "age_group", bad_age, path, "an age group like 0-14 or 65+", key))
-    persons = _numbers(df["persons"])
-    bad_persons = ~(persons >= 0)
-    if bad_persons.any():
-        problems.add(_bad_cells(df, "persons", bad_persons, path, "a number of persons ≥ 0", key))
+    persons = _ages_and_persons(df, path, key, problems, "0-14 or 65+")
     problems.raise_if_any()
     if persons.sum() <= 0:
         raise ScenarioError(f"table {path} has no persons", key=key)
     return [age_group_bounds(label) for label in df["age_group"]], persons
+
+
+def _ages_and_persons(df: pd.DataFrame, path: Path, key: str, problems: Problems, examples: str) -> np.ndarray:
+    """The ``persons`` column as numbers; every cell of it and of ``age_group`` that is not what a
+    population table holds (an age group like ``examples``, a number ≥ 0) added to ``problems``."""
+    bad_age = ~df["age_group"].str.fullmatch(_AGE_GROUP).to_numpy(dtype=bool)
+    if bad_age.any():
+        problems.add(_bad_cells(df, "age_group", bad_age, path, f"an age group like {examples}", key))
+    persons = _numbers(df["persons"])
+    bad_persons = ~(persons >= 0)
+    if bad_persons.any():
+        problems.add(_bad_cells(df, "persons", bad_persons, path, "a number of persons ≥ 0", key))
+    return persons
 
 
 def age_group_bounds(label: str) -> tuple[int, int | None]:
