@@ -376,10 +376,7 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
     """Run BASE over a grid of values and draw heat maps of the median trigger year and of
     P(trigger by a key year). Points run in local processes, or on a Dask cluster (--scheduler);
     the results are identical whichever engine runs them."""
-    from fiscalsim.report.charts import heat_map
-    from fiscalsim.report.files import atomic_directory, write_json
-    from fiscalsim.report.run import write_tables
-    from fiscalsim.report.tables import key_label, with_missing_years, years_as_text
+    from fiscalsim.report.sweep import Sweep, sweep_text, write_sweep
     from fiscalsim.simulate.seeding import root_entropy
     from fiscalsim.simulate.sweep import grid_points, parse_grid, run_sweep
 
@@ -394,33 +391,16 @@ def sweep(base: str, grids: tuple[str, ...], n_paths: int | None, seed: int | No
         raise ScenarioError(f"--rule {rule!r} is not a rule of the scenario")
     n = n_paths or sc.default_paths
     entropy = root_entropy(seed if seed is not None else sc.seed)
-    years = sc.key_years
     points = grid_points(grid)
     with stages() as bars:
-        table = run_sweep(str(base), grid, list(overrides), n, entropy, years, jobs, scheduler,
+        table = run_sweep(base, grid, list(overrides), n, entropy, sc.key_years, jobs, scheduler,
                           bars.stage("grid points", len(points)))
-    by_year = years[-2] if len(years) > 1 else years[-1]  # the last key year before the horizon
-    with atomic_directory(out_dir, overwrite) as tmp:
-        files = write_tables(tmp, {"sweep": with_missing_years(table, ("median_year",))})
-        src = f"fiscalsim {__version__}; {sc.name}; {n:,} paths per point; seed {entropy}"
-        labels = {key: key_label(sc.settings, key) for key in grid}
-        heat_map(table, grid, rule, "median_year", [tmp / "heatmap_median_year.png"],
-                 f"median first year of {rule}", src, years[-1], labels)
-        heat_map(table, grid, rule, f"p_by_{by_year}", [tmp / f"heatmap_p_by_{by_year}.png"],
-                 f"P({rule} by {by_year})", src, years[-1], labels)
-        write_json(tmp / "manifest.json", {
-            "command": "sweep", "fiscalsim_version": __version__, "base": str(base), "grid": grid,
-            "overrides": list(overrides), "paths": n, "seed_entropy": entropy, "rule": rule,
-            "engine": "dask" if scheduler else ("processes" if jobs > 1 else "in-process"),
-            "files": files + ["heatmap_median_year.png", f"heatmap_p_by_{by_year}.png", "manifest.json"],
-            "seconds": round(time.perf_counter() - t0, 3),
-        })
-    sub = years_as_text(table[table.rule == rule], ("median_year",), years[-1])
-    for col in (f"p_by_{y}" for y in years):  # shares of paths, shown as run and compare show them
-        sub[col] = [f"{v:.0%}" for v in sub[col]]
+    swept = Sweep(base, sc, grid, tuple(overrides), n, entropy, rule,
+                "dask" if scheduler else ("processes" if jobs > 1 else "in-process"))
+    write_sweep(out_dir, overwrite, swept, table, time.perf_counter() - t0)
     click.echo(f"{sc.name}: {len(points)} grid points, {n:,} paths each, seed {entropy} (the same for every "
                f"point), rule {rule}, {time.perf_counter() - t0:.1f} s")
-    click.echo(sub.drop(columns="rule").to_string(index=False))
+    click.echo(sweep_text(swept, table))
     click.echo(f"results: {out_dir}")
 
 
