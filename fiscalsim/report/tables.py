@@ -26,8 +26,6 @@ from fiscalsim.triggers.rules import NEVER, first_fired
 from fiscalsim.units import UNITS
 
 #: Key series that are not money, with their units.
-NON_MONEY_SERIES = {"population": "persons", "staff": "persons", "pension_retirees": "persons",
-                    "services_per_capita": "yuan per person", "plan_active": "1 while a plan runs"}
 #: Distribution and process parameters stated in the parameter's own unit (the rest are shapes).
 IN_UNIT_PARAMS = {"value", "mean", "sd", "median", "low", "high", "mode", "drift", "sigma"}
 YEAR_COLUMNS = ("median_year", "q10_year", "q90_year")
@@ -116,14 +114,12 @@ def rule_records(rules, money_unit: str = "亿元") -> list[dict]:
     return out
 
 
-def series_scale(name: str, money_unit: str, non_money: dict[str, str] | None = None) -> tuple[float, str]:
+def series_scale(name: str, money_unit: str, non_money: dict[str, str]) -> tuple[float, str]:
     """Multiplier and unit of a key series; ``non_money``: the book set's lines that are not money
-    (e.g. China's ``job_gap`` in persons), with their units."""
+    (persons, indices, flags: ``BookOutline.non_money``, as the books' own tables state them)."""
     if name == "services_per_capita":  # in the currency's base unit
         return 1.0, f"{MONEY_UNIT_CURRENCY[money_unit]} per person"
-    if name in NON_MONEY_SERIES:
-        return 1.0, NON_MONEY_SERIES[name]
-    if non_money and name in non_money:
+    if name in non_money:
         return 1.0, non_money[name]
     return display_scale("money", money_unit)
 
