@@ -208,3 +208,12 @@ def test_an_error_of_an_option_starts_with_the_option(tmp_path, args, option):
     res = invoke(*(a.format(empty=tmp_path / "empty") for a in args), "--out", tmp_path / "out")
     assert_refused(res, option)
     assert "<scenario>" not in res.output and not (tmp_path / "out").exists()
+
+
+def test_a_bad_grid_value_is_named_as_the_grid_gave_it(tmp_path):
+    # a sweep point's values are applied like --set, but an error names --grid, where the user wrote it
+    base = bundled_scenario("hegang/sweep_levers")
+    res = invoke("sweep", base, "--grid", "policies.transfer_cut.share.value=abc,10", "--paths", 5,
+                 "--out", tmp_path / "sweep")
+    assert_refused(res, "error: <--grid policies.transfer_cut.share.value=abc>: ", "expected a number")
+    assert "--set" not in res.output and not (tmp_path / "sweep").exists()

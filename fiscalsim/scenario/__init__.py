@@ -181,22 +181,25 @@ class Scenario:
         return int(self.years[-1]) if y is None else y
 
 
-def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = (),
+                  grid: list[str] | tuple[str, ...] = ()) -> Scenario:
     """Read (following ``extends:``), override, validate and build a scenario.
 
     User errors raise :class:`ScenarioError` with file, line and key path; when a file has
     several, every one found is reported together (a :class:`ScenarioErrors`): all key, unit and
-    range errors, then the errors of each section that could be built.
+    range errors, then the errors of each section that could be built. ``grid``: a sweep point's
+    values, applied after ``overrides`` as they are and named ``--grid`` in errors.
     """
-    return load_scenario_and_tree(path, overrides)[0]
+    return load_scenario_and_tree(path, overrides, grid)[0]
 
 
-def load_scenario_and_tree(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> tuple[Scenario, Node]:
+def load_scenario_and_tree(path: str | Path, overrides: list[str] | tuple[str, ...] = (),
+                           grid: list[str] | tuple[str, ...] = ()) -> tuple[Scenario, Node]:
     """:func:`load_scenario`, and the tree it was built from (keys with their file and line), for
     checks that name the keys behind a later failure (``validate``'s calibration)."""
     path = Path(path)
     node, files = load_tree(path)
-    node = apply_overrides(node, list(overrides))
+    node = apply_overrides(apply_overrides(node, list(overrides)), list(grid), "--grid")
     problems = Problems()
     books = _book_set(node, problems)
     if books is None:  # the other sections depend on the book set: report its error alone
@@ -207,7 +210,7 @@ def load_scenario_and_tree(path: str | Path, overrides: list[str] | tuple[str, .
         raise ScenarioErrors([_locate(e, node, path) for e in problems.errors], problems.uncounted)
     # The text of every file in the extends chain, and the overrides, identify the run.
     texts = [f"# file: {f.name}\n{f.read_text(encoding='utf-8')}" for f in files]
-    text = "\n".join(texts + [f"# --set {o}" for o in overrides])
+    text = "\n".join(texts + [f"# --set {o}" for o in overrides] + [f"# --grid {g}" for g in grid])
     return Scenario(path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(), settings=settings,
                     books=books, **parts), node
 

@@ -96,8 +96,9 @@ def extended_file(ref: Any, path: Path, top: Path, file: str, line: int | None) 
     return target
 
 
-def apply_overrides(tree: Node, overrides: list[str]) -> Node:
-    """Apply ``key.path=value`` overrides (values parsed as YAML) to a copy of ``tree``."""
+def apply_overrides(tree: Node, overrides: list[str], option: str = "--set") -> Node:
+    """Apply ``key.path=value`` overrides (values parsed as YAML) to a copy of ``tree``; an error
+    in one names it as given with ``option`` (``<--set key=value>``, a sweep's ``<--grid …>``)."""
     for text in overrides:
         if "=" not in text:
             raise ScenarioError(f"override {text!r} must look like key.path=value", "<command line>")
@@ -105,12 +106,12 @@ def apply_overrides(tree: Node, overrides: list[str]) -> Node:
         parts = [p for p in keypath.strip().split(".") if p]
         if not parts:
             raise ScenarioError(f"override {text!r} names no key", "<command line>")
-        value = load_yaml_text(raw, f"<--set {keypath}>")
-        tree = _set_path(tree, parts, value, text)
+        value = load_yaml_text(raw, f"<{option} {keypath}>")
+        tree = _set_path(tree, parts, value, text, f"<{option} {text}>")
     return tree
 
 
-def _set_path(node: Node, parts: list[str], value: Any, text: str) -> Node:
+def _set_path(node: Node, parts: list[str], value: Any, text: str, label: str) -> Node:
     head = parts[0]
     copy = Node(node)
     copy.file, copy.line = node.file, node.line
@@ -121,10 +122,10 @@ def _set_path(node: Node, parts: list[str], value: Any, text: str) -> Node:
         child = node.get(head)
         if child is None:
             child = Node()
-            child.file, child.line, child.key_lines, child.key_files = f"<--set {text}>", None, {}, {}
+            child.file, child.line, child.key_lines, child.key_files = label, None, {}, {}
         if not isinstance(child, Node):
             raise ScenarioError(f"override {text!r}: {head!r} is not a mapping", "<command line>")
-        copy[head] = _set_path(child, parts[1:], value, text)
-    copy.key_files[head] = f"<--set {text}>"
+        copy[head] = _set_path(child, parts[1:], value, text, label)
+    copy.key_files[head] = label
     copy.key_lines[head] = None
     return copy

@@ -64,7 +64,7 @@ def run_sweep(base: str, grid: dict[str, list[str]], overrides: list[str], n_pat
     points = grid_points(grid)
     # Load (and so validate) every point before any compute is spent; the loaded scenarios are
     # what the engines run, so workers need neither the files nor a second load.
-    scenarios = [load_scenario(Path(base), [*overrides, *(f"{k}={v}" for k, v in p.items())]) for p in points]
+    scenarios = [load_scenario(Path(base), overrides, [f"{k}={v}" for k, v in p.items()]) for p in points]
     args = [(sc, p, n_paths, entropy, key_years) for sc, p in zip(scenarios, points, strict=True)]
     if scheduler is not None:
         results = map_on_dask(scheduler, run_point, args, progress)
