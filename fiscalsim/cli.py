@@ -191,12 +191,12 @@ def run(scenario: str | None, n_paths: int | None, seed: int | None, jobs: int, 
     from fiscalsim.api import as_scenario
     from fiscalsim.api import run as run_api
     from fiscalsim.report.run import format_summary, summary_table
-    from fiscalsim.simulate.montecarlo import key_series
+    from fiscalsim.simulate.montecarlo import path_series_names
 
     t0 = time.perf_counter()
     extra = [f"simulation.report_year={target_year}"] if target_year is not None else []
     sc = as_scenario(scenario_path(scenario), [*overrides, *extra])
-    wanted = requested_series(series, [r.id for r in sc.rules] + list(key_series(sc)))
+    wanted = requested_series(series, path_series_names(sc))
     n = n_paths or sc.default_paths
     kinds = RUN_KINDS if charts else ()
     with stages() as bars:

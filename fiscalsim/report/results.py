@@ -136,7 +136,9 @@ class Results:
     def series_names(self) -> list[str]:
         """What :meth:`path_series` (and ``run --series``) can give: each rule's id (its indicator)
         and each key series of the run."""
-        return [*self.raw.rule_ids, *self.raw.series]
+        from fiscalsim.simulate.montecarlo import path_series_names
+
+        return path_series_names(self.scenario)
 
     def path_series(self, names: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
         """Every path's values, year by year, of the named rule indicators and key series (all when

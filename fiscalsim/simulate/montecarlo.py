@@ -41,6 +41,11 @@ def key_series(sc: Scenario) -> tuple[str, ...]:
     return book_set(sc.books).outline.key_series
 
 
+def path_series_names(sc: Scenario) -> list[str]:
+    """What a run keeps per path and year: each rule's id (its indicator), then each key series."""
+    return [*(r.id for r in sc.rules), *key_series(sc)]
+
+
 @dataclass
 class RunResult:
     """first_passage : (n_paths, n_rules) int years (``NEVER`` if not by the horizon);
